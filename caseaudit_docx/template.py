@@ -1,0 +1,217 @@
+"""Build the blank v3.2 form as a Word document, from the form model.
+
+python-docx lays out the page, styles, paragraphs and tables; :mod:`caseaudit_docx.oxml.build`
+adds what python-docx has no API for (content controls, shading, the glossary). Every answer cell
+that holds a control in the council's form gets a block-level rich-text control showing "Click
+here to enter text." in the PlaceholderText style, as Word writes it. The tagged template also
+gives each control ``w:tag`` = field id and ``w:alias`` = a short label; the untagged one is a
+stand-in for the council's own copies, which have neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.shared import Cm, Pt, RGBColor
+
+from .errors import OutputError
+from .form import PLACEHOLDER_TEXT, Answer, Form, Label, Paragraph, Table
+from .form_v32 import COUNCIL_VARIABLE, DEFAULT_COUNCIL, FORM
+from .oxml import build
+
+#: What the docxtpl templates in docx_templates/ hold where the council's name goes.
+COUNCIL_TEMPLATE_VARIABLE = f'{{{{ {COUNCIL_VARIABLE} | default("{DEFAULT_COUNCIL}") }}}}'
+
+HEADING_FILL = "D9E2F3"  # pale blue, as the council's form shades its heading rows
+FONT = "Arial"
+#: Fixed document dates, so that building the template twice gives the same file.
+_BUILT = dt.datetime(2019, 10, 1, tzinfo=dt.timezone.utc)
+
+
+def build_template(
+    *, tagged: bool = True, council: str | None = DEFAULT_COUNCIL, form: Form = FORM
+) -> bytes:
+    """The blank form as .docx bytes.
+
+    ``council`` is the name used in the parents' introductory script; ``None`` writes the
+    docxtpl variable instead (for the templates in docx_templates/).
+    """
+    document = docx.Document()
+    _set_up_page(document)
+    _set_up_styles(document)
+    _add_logo_area(document)
+    council_text = COUNCIL_TEMPLATE_VARIABLE if council is None else council
+    body_started = False
+    for block in form.blocks:
+        if isinstance(block, Paragraph):
+            _add_paragraph(document, block)
+        else:
+            if body_started:
+                document.add_paragraph()  # a blank line between tables, as in the seed
+            _add_table(document, block, tagged=tagged, council=council_text)
+        body_started = True
+    _add_glossary(document)
+    _set_properties(document, form)
+    out = io.BytesIO()
+    document.save(out)
+    return build.stable_zip(out.getvalue())
+
+
+def write_template(
+    path: str | Path,
+    *,
+    tagged: bool = True,
+    council: str | None = DEFAULT_COUNCIL,
+    force: bool = False,
+) -> Path:
+    """Write the blank form to ``path``; refuse to replace an existing file unless ``force``."""
+    target = Path(path)
+    if target.suffix.lower() != ".docx":
+        raise OutputError("the template must be saved with a .docx extension", path=target)
+    if target.exists() and not force:
+        raise OutputError("already exists (use --force to replace it)", path=target)
+    data = build_template(tagged=tagged, council=council)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write the template: {exc.strerror}", path=target) from exc
+    return target
+
+
+def _set_up_page(document: docx.document.Document) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.75))
+    section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
+    section.header_distance = Cm(0.8)
+
+
+def _set_up_styles(document: docx.document.Document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(3)
+    for name, size in (("Title", 14), ("Heading 1", 12)):
+        style = document.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = RGBColor(0, 0, 0)
+    placeholder = document.styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER)
+    placeholder.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    placeholder.hidden = False
+    placeholder.unhide_when_used = True
+    placeholder.priority = 99
+
+
+def _add_logo_area(document: docx.document.Document) -> None:
+    """A boxed area at the top right of every page where the council's logo goes."""
+    header = document.sections[0].header
+    paragraph = header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.left_indent = Cm(13.0)
+    paragraph.paragraph_format.space_after = Pt(6)
+    run = paragraph.add_run("Council logo")
+    run.add_break()
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    build.box_paragraph(paragraph._p)
+
+
+def _add_paragraph(document: docx.document.Document, block: Paragraph) -> None:
+    if block.style == "title":
+        document.add_paragraph(block.text, style="Title")
+    elif block.style == "heading":
+        document.add_paragraph(block.text, style="Heading 1")
+    else:
+        document.add_paragraph(block.text)
+
+
+def _add_table(document: docx.document.Document, table: Table, *, tagged: bool, council: str) -> None:
+    columns = len(table.widths_cm)
+    grid = document.add_table(rows=len(table.rows), cols=columns)
+    grid.style = document.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    for index, width in enumerate(table.widths_cm):
+        grid.columns[index].width = Cm(width)
+    for row_index, row in enumerate(table.rows):
+        docx_row = grid.rows[row_index]
+        build.keep_row_on_one_page(docx_row._tr)
+        column = 0
+        for cell in row.cells:
+            target = docx_row.cells[column]
+            if cell.span > 1:
+                target = target.merge(docx_row.cells[column + cell.span - 1])
+            target.width = Cm(sum(table.widths_cm[column : column + cell.span]))
+            if isinstance(cell, Label):
+                _fill_label(target, cell, council)
+            else:
+                _fill_answer(target, cell, tagged=tagged)
+            column += cell.span
+    if table.rows and all(isinstance(c, Label) and c.shaded for c in table.rows[0].cells):
+        build.repeat_as_header_row(grid.rows[0]._tr)
+
+
+def _fill_label(cell: docx.table._Cell, label: Label, council: str) -> None:
+    lines = [line.replace("{council}", council) for line in label.lines]
+    first = cell.paragraphs[0]
+    for index, line in enumerate(lines):
+        paragraph = first if index == 0 else cell.add_paragraph()
+        if line:
+            run = paragraph.add_run(line)
+            if label.bold and index == 0:
+                run.bold = True
+    if label.shaded:
+        build.shade_cell(cell._tc, HEADING_FILL)
+
+
+def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool) -> None:
+    if not answer.control:
+        return  # a bare cell: the auditor types straight into its empty paragraph
+    control = build.block_control(
+        key=answer.field,
+        placeholder=PLACEHOLDER_TEXT,
+        tag=answer.field if tagged else None,
+        alias=answer.alias if tagged else None,
+    )
+    build.replace_cell_paragraphs(cell._tc, control)
+
+
+def _add_glossary(document: docx.document.Document) -> None:
+    part = Part(
+        PackURI("/word/glossary/document.xml"),
+        CT.WML_DOCUMENT_GLOSSARY,
+        build.glossary_document(PLACEHOLDER_TEXT),
+        document.part.package,
+    )
+    document.part.relate_to(part, RT.GLOSSARY_DOCUMENT)
+
+
+def _set_properties(document: docx.document.Document, form: Form) -> None:
+    props = document.core_properties
+    props.title = form.title
+    props.subject = "Children's services case audit"
+    props.author = "caseaudit-docx"
+    props.last_modified_by = "caseaudit-docx"
+    props.comments = f"{form.name} {form.version}"
+    props.revision = 1
+    props.created = props.modified = _BUILT
+    props.last_printed = _BUILT
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:  # python-docx's own preview picture, not ours
+            del package.rels[rel_id]

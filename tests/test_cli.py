@@ -1,0 +1,47 @@
+"""The ``caseaudit`` command: help, the template command, one-line errors."""
+
+from __future__ import annotations
+
+import zipfile
+
+from click.testing import CliRunner
+
+from caseaudit_docx.cli import cli
+
+
+def test_help_lists_commands_with_one_line_help() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "template" in result.output
+    assert "Write the blank case audit form." in result.output
+
+
+def test_template_writes_a_docx(tmp_path) -> None:
+    target = tmp_path / "blank.docx"
+    result = CliRunner().invoke(cli, ["template", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert zipfile.ZipFile(target).read("word/document.xml").count(b"<w:tag ") == 159
+
+
+def test_template_untagged(tmp_path) -> None:
+    target = tmp_path / "council.docx"
+    result = CliRunner().invoke(cli, ["template", "--untagged", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    xml = zipfile.ZipFile(target).read("word/document.xml")
+    assert b"<w:tag " not in xml and xml.count(b"<w:sdt>") == 159
+
+
+def test_existing_output_is_one_line_error(tmp_path) -> None:
+    target = tmp_path / "blank.docx"
+    target.write_bytes(b"x")
+    result = CliRunner().invoke(cli, ["template", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"caseaudit: {target}: already exists (use --force to replace it)"
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_usage_error_exits_2() -> None:
+    result = CliRunner().invoke(cli, ["template"])
+    assert result.exit_code == 2

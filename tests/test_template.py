@@ -1,0 +1,155 @@
+"""The blank template: controls where the seed has them, Word's own markup, stable output."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+from lxml import etree
+
+from caseaudit_docx.errors import OutputError
+from caseaudit_docx.form_v32 import FORM
+from caseaudit_docx.oxml.ns import qn
+from caseaudit_docx.template import COUNCIL_TEMPLATE_VARIABLE, build_template, write_template
+
+from .conftest import ROOT
+
+BUNDLED = {
+    True: ROOT / "docx_templates" / "case-audit-v3.2.docx",
+    False: ROOT / "docx_templates" / "case-audit-v3.2-untagged.docx",
+}
+
+
+def _document(data: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return etree.fromstring(package.read("word/document.xml"))
+
+
+def _controls(data: bytes) -> list[etree._Element]:
+    return list(_document(data).iter(qn("w:sdt")))
+
+
+def _prop(sdt: etree._Element, name: str) -> str | None:
+    found = sdt.find(f"{qn('w:sdtPr')}/{qn(name)}")
+    return None if found is None else found.get(qn("w:val"))
+
+
+def test_tagged_template_has_one_control_per_control_field(tagged_template: bytes) -> None:
+    tags = [_prop(sdt, "w:tag") for sdt in _controls(tagged_template)]
+    expected = [f.id for f in FORM.fields if f.control]
+    assert tags == expected  # page order, each exactly once
+
+
+def test_tagged_controls_carry_alias(tagged_template: bytes) -> None:
+    aliases = {_prop(s, "w:tag"): _prop(s, "w:alias") for s in _controls(tagged_template)}
+    assert aliases["q3.score"] == "Q3 score"
+    assert aliases["case_number"] == "Case Number"
+    assert all(aliases.values())
+
+
+def test_controls_show_word_placeholder(tagged_template: bytes) -> None:
+    for sdt in _controls(tagged_template):
+        pr = sdt.find(qn("w:sdtPr"))
+        assert pr.find(qn("w:showingPlcHdr")) is not None
+        assert pr.find(f"{qn('w:placeholder')}/{qn('w:docPart')}") is not None
+        runs = sdt.findall(f"{qn('w:sdtContent')}/{qn('w:p')}/{qn('w:r')}")
+        assert len(runs) == 1
+        assert runs[0].find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == "PlaceholderText"
+        assert runs[0].findtext(qn("w:t")) == "Click here to enter text."
+        # a rich-text control: no type element such as w:text or w:date
+        assert pr.find(qn("w:text")) is None and pr.find(qn("w:date")) is None
+
+
+def test_control_ids_are_unique(tagged_template: bytes) -> None:
+    ids = [_prop(s, "w:id") for s in _controls(tagged_template)]
+    assert len(ids) == len(set(ids))
+    assert all(-(2**31) <= int(i) < 2**31 for i in ids)
+
+
+def test_untagged_template_has_same_controls_without_tags(untagged_template: bytes,
+                                                          tagged_template: bytes) -> None:
+    untagged = _controls(untagged_template)
+    assert len(untagged) == len(_controls(tagged_template))
+    assert all(_prop(s, "w:tag") is None and _prop(s, "w:alias") is None for s in untagged)
+
+
+def test_controls_sit_in_the_answer_cells(tagged_template: bytes) -> None:
+    body = _document(tagged_template).find(qn("w:body"))
+    tables = body.findall(qn("w:tbl"))
+    assert len(tables) == len(FORM.tables)
+    for table, model in zip(tables, FORM.tables, strict=True):
+        rows = table.findall(qn("w:tr"))
+        assert len(rows) == len(model.rows)
+        for tr, row in zip(rows, model.rows, strict=True):
+            cells = tr.findall(qn("w:tc"))
+            assert len(cells) == len(row.cells), row.key
+            for tc, cell in zip(cells, row.cells, strict=True):
+                tags = [_prop(s, "w:tag") for s in tc.iter(qn("w:sdt"))]
+                span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+                assert (int(span.get(qn("w:val"))) if span is not None else 1) == cell.span
+                if getattr(cell, "field", None) and cell.control:
+                    assert tags == [cell.field]
+                else:
+                    assert tags == [], row.key
+                    assert tc.find(qn("w:p")) is not None  # Word needs a paragraph in a cell
+
+
+def test_heading_rows_are_shaded(tagged_template: bytes) -> None:
+    first_cell = _document(tagged_template).find(f".//{qn('w:tc')}")
+    assert first_cell.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill")) == "D9E2F3"
+
+
+def test_page_is_a4_and_opens_in_python_docx(tagged_template: bytes) -> None:
+    document = docx.Document(io.BytesIO(tagged_template))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert document.core_properties.title == FORM.title
+    assert "Council logo" in section.header.paragraphs[0].text
+
+
+def test_glossary_holds_the_placeholder_building_block(tagged_template: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(tagged_template)) as package:
+        glossary = etree.fromstring(package.read("word/glossary/document.xml"))
+        types = package.read("[Content_Types].xml").decode()
+    name = glossary.find(f".//{qn('w:docPartPr')}/{qn('w:name')}").get(qn("w:val"))
+    docparts = {s.find(f".//{qn('w:docPart')}").get(qn("w:val")) for s in _controls(tagged_template)}
+    assert docparts == {name}
+    assert "".join(glossary.itertext()) == "Click here to enter text."
+    assert "document.glossary+xml" in types
+
+
+def test_council_name_in_parents_script() -> None:
+    text = "".join(_document(build_template(council="Bracknell Forest")).itertext())
+    assert "Bracknell Forest Children\u2019s Services department" in text
+    assert "Wokingham" not in text
+    variable = "".join(_document(build_template(council=None)).itertext())
+    assert variable.count(COUNCIL_TEMPLATE_VARIABLE) == 2
+
+
+def test_building_twice_gives_the_same_bytes(tagged_template: bytes) -> None:
+    assert build_template(tagged=True) == tagged_template
+
+
+@pytest.mark.parametrize("tagged", [True, False], ids=["tagged", "untagged"])
+def test_bundled_templates_are_what_the_builder_makes(tagged: bool) -> None:
+    assert BUNDLED[tagged].read_bytes() == build_template(tagged=tagged, council=None), (
+        f"rebuild with: caseaudit template {'' if tagged else '--untagged '}"
+        f"--council-variable --force -o {BUNDLED[tagged].relative_to(ROOT)}"
+    )
+
+
+def test_write_template_refuses_to_overwrite(tmp_path) -> None:
+    target = tmp_path / "blank.docx"
+    target.write_bytes(b"keep me")
+    with pytest.raises(OutputError, match="already exists"):
+        write_template(target)
+    assert target.read_bytes() == b"keep me"
+    write_template(target, force=True)
+    assert target.read_bytes()[:2] == b"PK"
+
+
+def test_write_template_wants_docx_extension(tmp_path) -> None:
+    with pytest.raises(OutputError, match=".docx"):
+        write_template(tmp_path / "blank.doc")
