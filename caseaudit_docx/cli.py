@@ -8,6 +8,7 @@ traceback for a user's mistake.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -57,6 +58,41 @@ def template(output: Path, untagged: bool, council: str, council_variable: bool,
         output, tagged=not untagged, council=None if council_variable else council, force=force
     )
     click.echo(f"Wrote {written}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json",
+              show_default=True, help="One pretty JSON document, or one record per line.")
+@click.option("--problems", is_flag=True,
+              help="Print only the problems, one line each: file, field, level, message.")
+def extract(files: tuple[Path, ...], fmt: str, problems: bool) -> None:
+    """Read filled forms into records (JSON, as docs/fields.md shows).
+
+    Exit status 0 when every file was read, 1 when any failed (the others are still printed).
+
+    Example: caseaudit extract returned/1234.docx --format jsonl
+    """
+    from .extract import extract_files
+
+    records = []
+    failed = 0
+    for path, result in extract_files(files):
+        if isinstance(result, CaseAuditError):
+            failed += 1
+            click.echo(f"caseaudit: {result}", err=True)
+        elif problems:
+            for problem in result.problems:
+                click.echo(f"{path}: {problem}")
+        elif fmt == "jsonl":
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            records.append(result.to_dict())
+    if not problems and fmt == "json" and records:
+        click.echo(json.dumps(records[0] if len(files) == 1 else records, ensure_ascii=False,
+                              indent=2))
+    if failed:
+        click.get_current_context().exit(1)
 
 
 def main() -> None:

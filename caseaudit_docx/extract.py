@@ -1,0 +1,70 @@
+"""A filled form in, a record out: open safely, read as a reader sees it, locate, normalise.
+
+This is the one path every returned form takes (``caseaudit extract``, ingest, the round-trip
+tests of generation). Field trouble becomes problems in the record; a file that cannot be read
+as a case audit form raises a :class:`~caseaudit_docx.errors.CaseAuditError` naming the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .errors import CaseAuditError
+from .form import Form, Kind
+from .form_v32 import FORM
+from .locate import locate
+from .normalise import normalise
+from .oxml.package import DocxPackage, read_package, read_package_bytes
+from .oxml.text import read_document
+from .record import FieldValue, Problem, Record, Source
+
+
+def extract_file(path: str | Path, *, form: Form = FORM) -> Record:
+    """Read the form at ``path`` (never written to) into a record."""
+    return extract_package(read_package(path), form=form)
+
+
+def extract_files(
+    paths: Iterable[str | Path], *, form: Form = FORM
+) -> Iterator[tuple[Path, Record | CaseAuditError]]:
+    """Each path with its record, or with the error that stopped it: one bad file never stops
+    the batch."""
+    for path in paths:
+        try:
+            yield Path(path), extract_file(path, form=form)
+        except CaseAuditError as exc:
+            yield Path(path), exc
+
+
+def extract_bytes(data: bytes, path: str | Path, *, form: Form = FORM) -> Record:
+    """Read a form already in memory; ``path`` names it in the record and in errors."""
+    return extract_package(read_package_bytes(data, path), form=form)
+
+
+def extract_package(package: DocxPackage, *, form: Form = FORM) -> Record:
+    view = read_document(package)
+    located = locate(view, form, path=str(package.path))
+    fields: dict[str, FieldValue] = {}
+    problems: list[Problem] = []
+    for fld in form.fields:
+        text = located.texts[fld.id]
+        if fld.kind is Kind.TEXT:
+            fields[fld.id] = FieldValue(text, text)
+            continue
+        result = normalise(fld.kind.value, text, date_hint=located.date_hints.get(fld.id))
+        fields[fld.id] = FieldValue(text, result.value)
+        if result.problem:
+            problems.append(Problem(fld.id, result.level, result.problem))
+    problems.extend(located.problems)
+    return Record(
+        source=Source(
+            file=str(package.path), sha256=package.sha256, size=package.size,
+            modified=package.modified,
+        ),
+        fields=fields,
+        problems=tuple(problems),
+        template_name=form.name,
+        template_version=form.version,
+        extras=located.extras,
+    )

@@ -1,0 +1,352 @@
+"""Find each field's answer cell in a document: by tag where our template was used, else by
+the labels and table layout of the form model.
+
+Years of editing do things to a council's template: sections split over several tables or share
+one, blank rows are inserted, "Q3." becomes "Q3 ", wording drifts, rows are added. So the
+locator flattens every table row of the document into one sequence and recognises rows by what a
+reader would: the question number, the printed wording, the position under a row of labels.
+Text that lands in no known answer cell is never dropped: it is kept as an extra with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .errors import NotAFormError
+from .form import Answer, Form, Label, Paragraph, Row
+from .oxml.view import CellView, DocumentView, RowView
+from .record import WARNING, Problem
+
+#: Below this share of the form's rows found, a document is not taken for a case audit form.
+MIN_ROWS_FOUND = 0.4
+#: How alike two labels must be (difflib ratio of their normalised text) to be the same.
+LABEL_SIMILARITY = 0.8
+
+_QUESTION = re.compile(r"^q\s*(\d{1,2})\b")
+_SUB_ROW = re.compile(r"^([abc])\b")  # "A. Past harm?" once squashed is "a past harm"
+_NUMBERED = re.compile(r"^(\d{1,2})\s*[.):]?$")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def squash(text: str) -> str:
+    """Text reduced to what identifies a label: lower case, letters and digits, single spaces."""
+    return _NOT_WORD.sub(" ", text.lower().replace("\u2019", "'").replace("'", "")).strip()
+
+
+@dataclass(frozen=True)
+class Located:
+    """Raw text per field id (None when blank), with what the locator noticed on the way."""
+
+    texts: dict[str, str | None]
+    date_hints: dict[str, str]
+    problems: tuple[Problem, ...]
+    extras: dict[str, str]
+    tagged: bool
+
+
+@dataclass
+class _Model:
+    """Look-up tables over the form model, built once per form."""
+
+    form: Form
+    rows: dict[str, Row] = field(default_factory=dict)
+    by_label: dict[str, str] = field(default_factory=dict)  # squashed label -> row key
+    label_rows: dict[str, Row] = field(default_factory=dict)  # labels-over-values: first label
+    printed: set[str] = field(default_factory=set)  # squashed printed text of every label cell
+    printed_words: list[frozenset[str]] = field(default_factory=list)
+    fuzzy: list[tuple[str, str]] = field(default_factory=list)  # (squashed label, row key)
+
+    def __post_init__(self) -> None:
+        tables = self.form.tables
+        for table in tables:
+            for index, row in enumerate(table.rows):
+                self.rows[row.key] = row
+                for cell in row.cells:
+                    if isinstance(cell, Label):
+                        for text in (cell.text, *cell.lines):
+                            if squash(text):
+                                self.printed.add(squash(text.replace("{council}", "")))
+                nxt = table.rows[index + 1] if index + 1 < len(table.rows) else None
+                if not row.answers and nxt is not None and nxt.label is None and nxt.answers:
+                    self.label_rows[squash(_label_text(row.cells[0]))] = row
+                if row.label and row.answers:
+                    key = squash(row.label)
+                    self.by_label[key] = row.key
+                    if not _QUESTION.match(key) and not _NUMBERED.match(key):
+                        self.fuzzy.append((key, row.key))
+        for block in self.form.blocks:
+            if isinstance(block, Paragraph):
+                self.printed.add(squash(block.text))
+        self.printed_words = [frozenset(text.split()) for text in self.printed]
+
+    def values_row(self, labels_row: Row) -> Row:
+        for table in self.form.tables:
+            for index, row in enumerate(table.rows):
+                if row is labels_row:
+                    return table.rows[index + 1]
+        raise KeyError(labels_row.key)
+
+
+_MODELS: dict[int, _Model] = {}
+
+
+def _model(form: Form) -> _Model:
+    found = _MODELS.get(id(form))
+    if found is None or found.form is not form:
+        found = _MODELS[id(form)] = _Model(form)
+    return found
+
+
+def _label_text(cell: Label | Answer) -> str:
+    return cell.text if isinstance(cell, Label) else ""
+
+
+def _similar(a: str, b: str) -> bool:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= LABEL_SIMILARITY
+        and matcher.quick_ratio() >= LABEL_SIMILARITY
+        and matcher.ratio() >= LABEL_SIMILARITY
+    )
+
+
+def _fuzzy_key(model: _Model, label: str) -> str | None:
+    exact = model.by_label.get(label)
+    if exact is not None:
+        return exact
+    for known, key in model.fuzzy:
+        if _similar(label, known) or (len(label) > 25 and known.startswith(label)):
+            return key
+    return None
+
+
+def _is_printed(model: _Model, text: str) -> bool:
+    """Whether text is part of the printed form (a heading, a scale line, the parents' script).
+
+    Compared by words, so that a council name in the script or a re-worded heading still
+    counts as printed; anything else in a row without answers is something a person typed.
+    """
+    squashed = squash(text)
+    if not squashed or squashed in model.printed:
+        return True
+    words = frozenset(squashed.split())
+    return any(
+        len(words & known) >= LABEL_SIMILARITY * len(words | known)
+        for known in model.printed_words
+        if len(known) and abs(len(known) - len(words)) <= max(2, len(known) // 4)
+    )
+
+
+@dataclass
+class _Walk:
+    """State of one pass over a document's rows."""
+
+    model: _Model
+    cells: dict[str, CellView] = field(default_factory=dict)  # field id -> answer cell
+    rows_found: set[str] = field(default_factory=set)
+    extras: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    parent_question: str | None = None  # "q5" or "q10" while their A/B/C rows may follow
+    in_actions: bool = False
+
+    def keep_extra(self, name: str, cells: tuple[CellView, ...], why: str) -> None:
+        text = "\t".join(c.text for c in cells if c.text)
+        if not text:
+            return
+        key, n = name, 2
+        while key in self.extras:
+            key, n = f"{name}#{n}", n + 1
+        self.extras[key] = text
+        self.problems.append(Problem(None, WARNING, f"{why}; its text is kept as {key!r}: {text!r}"))
+
+
+def _row_key(walk: _Walk, first: str) -> str | None:
+    """The model row a document row is, judged from its first cell's text."""
+    model = walk.model
+    question = _QUESTION.match(first)
+    if question:
+        return f"q{int(question.group(1))}"
+    sub = _SUB_ROW.match(first)
+    if sub and walk.parent_question:
+        return f"{walk.parent_question}{sub.group(1)}"
+    numbered = _NUMBERED.match(first)
+    if numbered and walk.in_actions:
+        return f"action{int(numbered.group(1))}"
+    return _fuzzy_key(model, first)
+
+
+def _place_answers(walk: _Walk, model_row: Row, doc_cells: tuple[CellView, ...]) -> None:
+    """Give each answer cell of ``model_row`` its document cell, column by column."""
+    answers = [(i, c) for i, c in enumerate(model_row.cells) if isinstance(c, Answer)]
+    if len(doc_cells) == len(model_row.cells):
+        chosen = [doc_cells[i] for i, _ in answers]
+    else:
+        # Cells merged or split: take the cells after the label, in order, and say so.
+        rest = list(doc_cells[1:]) if model_row.label else list(doc_cells)
+        chosen = rest[: len(answers)]
+        walk.problems.append(Problem(
+            None, WARNING,
+            f"row {model_row.key!r} has {len(doc_cells)} cells where the form has "
+            f"{len(model_row.cells)}; answers were read from its cells in order",
+        ))
+        if len(rest) > len(answers):
+            walk.keep_extra(f"{model_row.key}.more", tuple(rest[len(answers):]),
+                            f"row {model_row.key!r} has more cells than the form")
+    for (_, answer), cell in zip(answers, chosen):
+        walk.cells[answer.field] = cell
+
+
+def _place_labelled_values(walk: _Walk, labels: Row, doc_labels: RowView,
+                           doc_values: RowView) -> None:
+    """Header-style tables: each value sits under its label, whatever order the columns are in."""
+    values_row = walk.model.values_row(labels)
+    walk.rows_found.update((labels.key, values_row.key))
+    columns = {squash(c.text): i for i, c in enumerate(doc_labels.cells)}
+    for label, answer in zip(labels.cells, values_row.cells):
+        if not isinstance(answer, Answer):
+            continue
+        wanted = squash(_label_text(label))
+        index = columns.get(wanted)
+        if index is None:
+            index = next((i for text, i in columns.items() if _similar(text, wanted)), None)
+        if index is None or index >= len(doc_values.cells):
+            walk.problems.append(Problem(
+                answer.field, WARNING, f"the label {_label_text(label)!r} was not found on the form"
+            ))
+            continue
+        walk.cells[answer.field] = doc_values.cells[index]
+
+
+def _iter_rows(view: DocumentView) -> Iterator[RowView]:
+    for table in view.tables:
+        yield from table.rows
+
+
+def _is_blank(row: RowView) -> bool:
+    return not any(c.text or c.controls for c in row.cells)
+
+
+def _is_values(row: RowView) -> bool:
+    """A row that looks like answers under labels: it holds controls or typed text."""
+    return any(c.controls for c in row.cells) or not _is_blank(row)
+
+
+def _walk_rows(walk: _Walk, view: DocumentView) -> None:
+    rows = list(_iter_rows(view))
+    skip_next = 0
+    for index, row in enumerate(rows):
+        if skip_next:
+            skip_next -= 1
+            continue
+        if not row.cells:
+            continue
+        first = squash(row.cells[0].text)
+        labels = walk.model.label_rows.get(first) if first else None
+        if labels is None and first:
+            labels = next((r for k, r in walk.model.label_rows.items() if _similar(first, k)), None)
+        if labels is not None and index + 1 < len(rows):
+            values = index + 1
+            if _is_blank(rows[values]) and values + 1 < len(rows) and _is_values(rows[values + 1]):
+                values += 1  # a blank row inserted between the labels and the values
+            _place_labelled_values(walk, labels, row, rows[values])
+            skip_next = values - index
+            walk.parent_question, walk.in_actions = None, False
+            continue
+        key = _row_key(walk, first) if first else None
+        model_row = walk.model.rows.get(key) if key else None
+        if model_row is None or not model_row.answers:
+            _unknown_row(walk, row, key)
+            continue
+        if key in walk.rows_found:
+            walk.keep_extra(key, row.cells, f"the row {key!r} appears twice; the first was used")
+            continue
+        walk.rows_found.add(key)
+        _place_answers(walk, model_row, row.cells)
+        if key in ("q5", "q10"):
+            walk.parent_question = key
+        elif not re.fullmatch(r"q(5|10)[abc]", key):
+            walk.parent_question = None
+        walk.in_actions = key.startswith("action")
+
+
+def _unknown_row(walk: _Walk, row: RowView, key: str | None) -> None:
+    """A row that holds no answers of the form: printed text, or something a person added."""
+    first = squash(row.cells[0].text)
+    if first.startswith("what are the recommended actions") or first == "" and any(
+        squash(c.text) == "action" for c in row.cells
+    ):
+        walk.in_actions = True
+        return
+    if key and key.startswith("action"):  # an 11th, 12th … action row
+        walk.keep_extra(key, row.cells[1:], f"the form has {_action_count(walk)} action rows, "
+                        f"not {key.removeprefix('action')}")
+        return
+    unprinted = tuple(c for c in row.cells if c.text and not _is_printed(walk.model, c.text))
+    if unprinted:
+        walk.keep_extra("unplaced", unprinted, "text in a row the form does not have")
+
+
+def _action_count(walk: _Walk) -> int:
+    return sum(1 for key in walk.model.rows if re.fullmatch(r"action\d+", key))
+
+
+def _check_tags(walk: _Walk, view: DocumentView) -> bool:
+    """Compare the tags of our own template with where the layout put each field."""
+    tagged: dict[str, CellView] = {}
+    for row in _iter_rows(view):
+        for cell in row.cells:
+            for tag in cell.tags:
+                if tag in walk.model.form.by_id:
+                    tagged.setdefault(tag, cell)
+    for field_id, cell in tagged.items():
+        placed = walk.cells.get(field_id)
+        if placed is None:
+            walk.cells[field_id] = cell  # the layout lost it; the tag still knows
+        elif placed is not cell:
+            walk.problems.append(Problem(
+                field_id, WARNING,
+                "the control tagged with this field is not in the cell the form's layout puts "
+                "it in; the cell under the field's label was read",
+            ))
+    return bool(tagged)
+
+
+def _paragraph_extras(walk: _Walk, view: DocumentView) -> None:
+    for paragraph in view.paragraphs:
+        if paragraph.text and not _is_printed(walk.model, paragraph.text):
+            walk.keep_extra("paragraph", (CellView(paragraph.text),),
+                            "text outside the form's tables")
+
+
+def locate(view: DocumentView, form: Form, *, path: str | None = None) -> Located:
+    """Raw text of every field of ``form`` in ``view``; raises NotAFormError for other documents."""
+    model = _model(form)
+    walk = _Walk(model)
+    _walk_rows(walk, view)
+    tagged = _check_tags(walk, view)
+    answer_rows = {f.row_key for f in form.fields}
+    found = len(walk.rows_found & answer_rows) / len(answer_rows)
+    if found < MIN_ROWS_FOUND:
+        raise NotAFormError(
+            f"is a Word document but not a {form.title} form "
+            f"(only {found:.0%} of its questions were found)",
+            path=path,
+        )
+    _paragraph_extras(walk, view)
+    texts: dict[str, str | None] = {}
+    hints: dict[str, str] = {}
+    for fld in form.fields:
+        cell = walk.cells.get(fld.id)
+        texts[fld.id] = cell.text if cell is not None and cell.text else None
+        if cell is not None:
+            date = next((c.date for c in cell.controls if c.date), None)
+            if date:
+                hints[fld.id] = date
+    missing = sorted(answer_rows - walk.rows_found - {f.row_key for f in form.fields
+                                                      if f.id in walk.cells})
+    for key in missing:
+        walk.problems.append(Problem(None, WARNING, f"the row {key!r} was not found on the form"))
+    return Located(texts, hints, tuple(walk.problems), walk.extras, tagged)

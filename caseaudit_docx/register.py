@@ -1,0 +1,437 @@
+"""The register: one SQLite file that holds every form ever ingested.
+
+A quality lead receives forms for months, in folders, some twice, some corrected after the
+moderation panel. The register keeps all of it so the workbook can be rebuilt at any time:
+
+- ``files``: every file ingested (path, size, sha256, modified time, when, outcome);
+- ``audits``: one row per audit, identified by (case number, auditor, audit start date);
+- ``revisions``: every distinct version of an audit's form (by sha256), the *current* one
+  being the one saved last (the document's own last-modified time, else the file's);
+- ``field_values``: each field's text and value (JSON) per revision;
+- ``problems``: every problem, of a revision or of a file that failed;
+- ``allocations``: audits sent out by ``caseaudit generate --db``.
+
+The file is created readable by its owner only (the forms name children), carries a schema
+version in ``PRAGMA user_version`` and is migrated forward on open. Writes happen in one
+transaction per batch with a savepoint per file, so an interruption never leaves half a file.
+Reading queries live in :mod:`caseaudit_docx.register_read`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RegisterError
+from .normalise import normalise
+from .record import ERROR, Problem, Record
+
+#: "CAUD": marks the SQLite file as a caseaudit register (PRAGMA application_id).
+APPLICATION_ID = 0x43415544
+DEFAULT_REGISTER = "caseaudit.db"
+
+NEW, REVISED, UNCHANGED, FAILED = "new", "revised", "unchanged", "failed"
+OUTCOMES = (NEW, REVISED, UNCHANGED, FAILED)
+
+_SCHEMA_V1 = """
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    size INTEGER,
+    sha256 TEXT,
+    modified TEXT,                      -- the file's modified time, UTC ISO 8601
+    ingested_at TEXT NOT NULL,          -- UTC ISO 8601
+    outcome TEXT NOT NULL CHECK (outcome IN ('new', 'revised', 'unchanged', 'failed')),
+    revision_id INTEGER REFERENCES revisions(id)
+);
+CREATE INDEX files_sha256 ON files(sha256);
+CREATE INDEX files_path ON files(path);
+
+CREATE TABLE audits (
+    id INTEGER PRIMARY KEY,
+    case_key TEXT NOT NULL,             -- the identity, as compared
+    auditor_key TEXT NOT NULL,
+    start_key TEXT NOT NULL,
+    case_number TEXT NOT NULL,          -- the identity, as first written
+    auditor TEXT,
+    audit_start_date TEXT,
+    current_revision_id INTEGER REFERENCES revisions(id),
+    UNIQUE (case_key, auditor_key, start_key)
+);
+
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY,             -- also the order of ingest
+    audit_id INTEGER NOT NULL REFERENCES audits(id),
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    sha256 TEXT NOT NULL UNIQUE,
+    saved_at TEXT,                      -- UTC ISO 8601; decides which revision is current
+    saved_at_basis TEXT CHECK (saved_at_basis IN ('document', 'file')),
+    template_name TEXT NOT NULL,
+    template_version TEXT NOT NULL,
+    extras TEXT NOT NULL DEFAULT '{}'   -- JSON: text found beyond the form
+);
+CREATE INDEX revisions_audit ON revisions(audit_id);
+
+CREATE TABLE field_values (
+    revision_id INTEGER NOT NULL REFERENCES revisions(id),
+    field_id TEXT NOT NULL,
+    text TEXT,
+    value TEXT,                         -- JSON of the normalised value; NULL when blank
+    PRIMARY KEY (revision_id, field_id)
+) WITHOUT ROWID;
+
+CREATE TABLE problems (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    revision_id INTEGER REFERENCES revisions(id),
+    field_id TEXT,
+    level TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE INDEX problems_revision ON problems(revision_id);
+CREATE INDEX problems_file ON problems(file_id);
+
+CREATE TABLE allocations (
+    id INTEGER PRIMARY KEY,
+    case_key TEXT NOT NULL,
+    auditor_key TEXT NOT NULL,
+    start_key TEXT NOT NULL,
+    case_number TEXT NOT NULL,
+    auditor TEXT,
+    audit_start_date TEXT,
+    file_name TEXT,
+    generated_at TEXT NOT NULL          -- UTC ISO 8601
+);
+"""
+
+#: Migration n takes a register from user_version n to n + 1. Append; never edit one.
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What the register keeps about a file, whether it could be read or not."""
+
+    path: str
+    size: int | None = None
+    sha256: str | None = None
+    modified: str | None = None  # UTC ISO 8601
+
+    @classmethod
+    def from_record(cls, record: Record) -> FileInfo:
+        return cls(record.source.file, record.source.size, record.source.sha256)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """An audit sent out pre-filled by ``caseaudit generate --db``."""
+
+    case_number: str
+    auditor: str | None = None
+    audit_start_date: str | None = None  # ISO or UK day-first; stored normalised
+    file_name: str | None = None
+    generated_at: str | None = None  # UTC ISO 8601; now when None
+
+
+def utc_iso(moment: str | float | dt.datetime | None) -> str | None:
+    """A timestamp as UTC ISO 8601 ("2019-03-12T10:00:00Z") so that strings sort as times.
+
+    Accepts a POSIX time, a datetime or an ISO string (a "Z" or an offset; naive means UTC).
+    Anything unreadable gives None rather than a wrong order.
+    """
+    if moment is None:
+        return None
+    try:
+        if isinstance(moment, (int, float)):
+            when = dt.datetime.fromtimestamp(moment, dt.timezone.utc)
+        elif isinstance(moment, dt.datetime):
+            when = moment
+        else:
+            when = dt.datetime.fromisoformat(moment.strip().replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def audit_key(case_number: str | None, auditor: str | None, start: str | None) -> tuple[str, str, str]:
+    """The identity of an audit as compared: trimmed text, auditor ignoring case, date as ISO.
+
+    ``start`` is normalised as a date when it reads as one, so "12/03/2019" and "2019-03-12"
+    are the same audit; otherwise its trimmed text is the key.
+    """
+    start_text = _clean(start)
+    start_value = normalise("date", start_text).value if start_text else None
+    return (
+        _clean(case_number),
+        _clean(auditor).casefold(),
+        start_value if isinstance(start_value, str) else start_text,
+    )
+
+
+def record_key(record: Record) -> tuple[str, str, str]:
+    date = record.fields.get("audit_start_date")
+    start = date.value if date and isinstance(date.value, str) else (date.text if date else None)
+    case = record.fields.get("case_number")
+    auditor = record.fields.get("auditor")
+    return audit_key(case.text if case else None, auditor.text if auditor else None, start)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only, before SQLite writes anything to it.
+
+    SQLite gives its journal the database file's permissions, so the journal is 0600 too.
+    """
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise RegisterError(f"cannot create the register: {exc.strerror}", path=path) from exc
+    os.close(fd)
+    os.chmod(path, 0o600)  # whatever the umask said
+
+
+class Register:
+    """An open register. Use :meth:`open`; close it, or use it as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> Register:
+        """Open (and with ``create``, create) the register at ``path``, migrating it forward."""
+        path = Path(path)
+        if not path.exists():
+            if not create:
+                raise RegisterError("no register here (run caseaudit ingest first)", path=path)
+            _create_private(path)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = DELETE")
+            register = cls(conn, path)
+            register._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise RegisterError(f"not a caseaudit register ({exc})", path=path) from exc
+        return register
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != APPLICATION_ID and (has_tables or version):
+            raise RegisterError("not a caseaudit register (another SQLite database)",
+                                path=self.path)
+        if version > SCHEMA_VERSION:
+            raise RegisterError(f"made by a newer caseaudit (schema {version}, this one reads "
+                                f"up to {SCHEMA_VERSION}); upgrade caseaudit-docx", path=self.path)
+        for number in range(version, SCHEMA_VERSION):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction for a batch of files, each written under its own savepoint.
+
+        On any interruption the file being written is already rolled back (its savepoint), and
+        the files finished before it are committed, so the register is as it was before that
+        file. Should the commit itself fail (a full disk), the whole batch is rolled back.
+        """
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _file_savepoint(self) -> Iterator[None]:
+        """All of one file or nothing; outside :meth:`transaction` it is its own transaction."""
+        self.conn.execute("SAVEPOINT one_file")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO one_file")
+            self.conn.execute("RELEASE one_file")
+            raise
+        self.conn.execute("RELEASE one_file")
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def is_known(self, sha256: str | None) -> bool:
+        """Whether these bytes were ingested before (as a revision or as a failed file)."""
+        if not sha256:
+            return False
+        row = self.conn.execute("SELECT 1 FROM files WHERE sha256 = ? LIMIT 1", (sha256,))
+        return row.fetchone() is not None
+
+    def _insert_file(self, info: FileInfo, outcome: str, revision_id: int | None = None) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO files (path, size, sha256, modified, ingested_at, outcome, revision_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (info.path, info.size, info.sha256, info.modified, _now(), outcome, revision_id),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _insert_problems(self, file_id: int, revision_id: int | None,
+                         problems: Iterable[Problem]) -> None:
+        self.conn.executemany(
+            "INSERT INTO problems (file_id, revision_id, field_id, level, message)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(file_id, revision_id, p.field, p.level, p.message) for p in problems],
+        )
+
+    def add_failure(self, info: FileInfo, problems: Iterable[Problem]) -> str:
+        """Record a file that could not be filed as an audit, with why: never dropped silently."""
+        with self._file_savepoint():
+            if self.is_known(info.sha256):
+                self._insert_file(info, UNCHANGED, self._revision_of(info.sha256))
+                return UNCHANGED
+            file_id = self._insert_file(info, FAILED)
+            self._insert_problems(file_id, None, problems)
+        return FAILED
+
+    def add_unchanged(self, info: FileInfo) -> str:
+        """Record bytes seen before (perhaps under another name): nothing else changes."""
+        with self._file_savepoint():
+            self._insert_file(info, UNCHANGED, self._revision_of(info.sha256))
+        return UNCHANGED
+
+    def _revision_of(self, sha256: str | None) -> int | None:
+        row = self.conn.execute("SELECT id FROM revisions WHERE sha256 = ?", (sha256,)).fetchone()
+        return int(row[0]) if row else None
+
+    def add_record(self, record: Record, info: FileInfo | None = None) -> str:
+        """File one extracted form: new audit, new revision of one, unchanged, or failed.
+
+        ``info`` describes the file (its modified time orders revisions when the document has
+        no last-modified property); by default it comes from ``record.source``.
+        """
+        info = info or FileInfo.from_record(record)
+        if info.sha256 is None:
+            info = FileInfo(info.path, info.size, record.source.sha256, info.modified)
+        key = record_key(record)
+        if not key[0]:
+            missing = Problem("case_number", ERROR,
+                              "no case number, so the form cannot be filed as an audit")
+            return self.add_failure(info, (*record.problems, missing))
+        if self.is_known(info.sha256):
+            return self.add_unchanged(info)
+        with self._file_savepoint():
+            return self._add_revision(record, info, key)
+
+    def _add_revision(self, record: Record, info: FileInfo, key: tuple[str, str, str]) -> str:
+        row = self.conn.execute(
+            "SELECT id FROM audits WHERE case_key = ? AND auditor_key = ? AND start_key = ?", key
+        ).fetchone()
+        if row:
+            audit_id, outcome = int(row[0]), REVISED
+        else:
+            outcome = NEW
+            auditor = record.fields.get("auditor")
+            audit_id = int(self.conn.execute(
+                "INSERT INTO audits (case_key, auditor_key, start_key, case_number, auditor,"
+                " audit_start_date) VALUES (?, ?, ?, ?, ?, ?)",
+                (*key, _clean(record.text("case_number")),
+                 _clean(auditor.text if auditor else None) or None, key[2] or None),
+            ).lastrowid or 0)
+        file_id = self._insert_file(info, outcome)
+        saved_at, basis = utc_iso(record.source.modified), "document"
+        if saved_at is None:
+            saved_at, basis = info.modified, ("file" if info.modified else None)
+        revision_id = int(self.conn.execute(
+            "INSERT INTO revisions (audit_id, file_id, sha256, saved_at, saved_at_basis,"
+            " template_name, template_version, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (audit_id, file_id, info.sha256, saved_at, basis, record.template_name,
+             record.template_version, json.dumps(record.extras, ensure_ascii=False)),
+        ).lastrowid or 0)
+        self.conn.execute("UPDATE files SET revision_id = ? WHERE id = ?", (revision_id, file_id))
+        self.conn.executemany(
+            "INSERT INTO field_values (revision_id, field_id, text, value) VALUES (?, ?, ?, ?)",
+            [(revision_id, fid, fv.text,
+              None if fv.value is None else json.dumps(fv.value, ensure_ascii=False))
+             for fid, fv in record.fields.items()],
+        )
+        self._insert_problems(file_id, revision_id, record.problems)
+        # Current = saved last; revisions with no time lose to those with one; then ingest order.
+        self.conn.execute(
+            "UPDATE audits SET current_revision_id = (SELECT id FROM revisions WHERE audit_id = ?"
+            " ORDER BY saved_at IS NULL, saved_at DESC, id DESC LIMIT 1) WHERE id = ?",
+            (audit_id, audit_id),
+        )
+        return outcome
+
+    def add_allocations(self, allocations: Iterable[Allocation]) -> int:
+        """Record audits sent out; returns how many. One transaction: all or none."""
+        rows = []
+        for item in allocations:
+            key = audit_key(item.case_number, item.auditor, item.audit_start_date)
+            if not key[0]:
+                raise RegisterError("an allocation needs a case number", path=self.path)
+            rows.append((*key, _clean(item.case_number), _clean(item.auditor) or None,
+                         key[2] or None, item.file_name,
+                         utc_iso(item.generated_at) or _now()))
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO allocations (case_key, auditor_key, start_key, case_number, auditor,"
+                " audit_start_date, file_name, generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+
+def record_allocations(db_path: str | Path, allocations: Iterable[Allocation]) -> int:
+    """Record audits sent out pre-filled (for ``caseaudit generate --db``); returns the count."""
+    with Register.open(db_path) as register:
+        return register.add_allocations(allocations)

@@ -1,0 +1,225 @@
+"""Reading the register back: current audits as records, history, failures, allocations.
+
+Kept apart from :mod:`caseaudit_docx.register` (which writes) so that the workbook reads
+through one narrow door. Records are streamed in chunks: a report over 10,000 audits never
+holds them all in memory at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .record import FieldValue, Problem, Record, Source
+from .register import Register, audit_key
+
+_HEADER_FIELDS = ("team", "category", "audit_start_date")
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which audits a report covers. Dates are ISO strings; team and category ignore case."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    team: str | None = None
+    category: str | None = None
+
+    def matches(self, start: str | None, team: str | None, categories: Sequence[str]) -> bool:
+        if (self.date_from or self.date_to) and not start:
+            return False
+        if self.date_from and start and start < self.date_from:
+            return False
+        if self.date_to and start and start > self.date_to:
+            return False
+        if self.team and " ".join((team or "").split()).casefold() != \
+                " ".join(self.team.split()).casefold():
+            return False
+        return not self.category or self.category.strip().upper() in categories
+
+    def describe(self) -> str:
+        parts = [f"{name} {value}" for name, value in (
+            ("from", self.date_from), ("to", self.date_to), ("team", self.team),
+            ("category", self.category)) if value]
+        return "; ".join(parts) or "all audits"
+
+
+@dataclass(frozen=True)
+class CurrentAudit:
+    """An audit's current revision, as the workbook needs it."""
+
+    audit_id: int
+    revision_id: int
+    revisions: int
+    saved_at: str | None
+    record: Record
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """One revision of an audit, for ``caseaudit history``."""
+
+    audit_id: int
+    revision_id: int
+    case_number: str
+    auditor: str | None
+    audit_start_date: str | None
+    file: str
+    sha256: str
+    saved_at: str | None
+    saved_at_basis: str | None
+    ingested_at: str
+    current: bool
+    problems: int
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    """A file whose latest ingest failed, with why: the top of the list of what to chase."""
+
+    path: str
+    sha256: str | None
+    ingested_at: str
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    case_number: str
+    auditor: str | None
+    audit_start_date: str | None
+    file_name: str | None
+    generated_at: str
+    key: tuple[str, str, str]
+
+
+def _load(value: str | None) -> object:
+    return None if value is None else json.loads(value)
+
+
+def current_audit_ids(register: Register, filters: ReportFilter | None = None) -> list[int]:
+    """Revision ids of the current audits the filter keeps, by audit start date then case."""
+    filters = filters or ReportFilter()
+    heads: dict[int, dict[str, object]] = {}
+    for revision_id, case, audit_id, field_id, text, value in register.conn.execute(
+        "SELECT a.current_revision_id, a.case_number, a.id, fv.field_id, fv.text, fv.value"
+        " FROM audits a LEFT JOIN field_values fv ON fv.revision_id = a.current_revision_id"
+        " AND fv.field_id IN (?, ?, ?) WHERE a.current_revision_id IS NOT NULL",
+        _HEADER_FIELDS,
+    ):
+        head = heads.setdefault(revision_id, {"case": case, "audit": audit_id})
+        if field_id:
+            head[field_id] = (text, _load(value))
+    kept = []
+    for revision_id, head in heads.items():
+        start = head.get("audit_start_date", (None, None))[1]  # type: ignore[index]
+        start = start if isinstance(start, str) and start != "n/a" else None
+        team = head.get("team", (None, None))[0]  # type: ignore[index]
+        categories = head.get("category", (None, None))[1] or []  # type: ignore[index]
+        if filters.matches(start, team, categories if isinstance(categories, list) else []):
+            kept.append((start or "9999", str(head["case"]), int(head["audit"]), revision_id))
+    return [item[3] for item in sorted(kept)]
+
+
+def iter_current(register: Register, revision_ids: Sequence[int],
+                 chunk: int = 400) -> Iterator[CurrentAudit]:
+    """The given revisions as records, in the given order, a chunk at a time."""
+    for start in range(0, len(revision_ids), chunk):
+        ids = list(revision_ids[start:start + chunk])
+        marks = ",".join("?" * len(ids))
+        fields: dict[int, dict[str, FieldValue]] = {i: {} for i in ids}
+        for rid, fid, text, value in register.conn.execute(
+            f"SELECT revision_id, field_id, text, value FROM field_values"
+            f" WHERE revision_id IN ({marks})", ids,
+        ):
+            fields[rid][fid] = FieldValue(text, _load(value))
+        problems: dict[int, list[Problem]] = {i: [] for i in ids}
+        for rid, fid, level, message in register.conn.execute(
+            f"SELECT revision_id, field_id, level, message FROM problems"
+            f" WHERE revision_id IN ({marks}) ORDER BY id", ids,
+        ):
+            problems[rid].append(Problem(fid, level, message))
+        heads = {row[0]: row[1:] for row in register.conn.execute(
+            f"SELECT r.id, r.audit_id, r.sha256, r.saved_at, r.saved_at_basis, r.template_name,"
+            f" r.template_version, r.extras, f.path, f.size,"
+            f" (SELECT count(*) FROM revisions o WHERE o.audit_id = r.audit_id)"
+            f" FROM revisions r JOIN files f ON f.id = r.file_id WHERE r.id IN ({marks})", ids,
+        )}
+        for rid in ids:
+            audit_id, sha, saved, basis, name, version, extras, path, size, count = heads[rid]
+            source = Source(path, sha, size, saved if basis == "document" else None)
+            record = Record(source, fields[rid], tuple(problems[rid]), name, version,
+                            json.loads(extras))
+            yield CurrentAudit(audit_id, rid, count, saved, record)
+
+
+def history(register: Register, case_number: str) -> list[RevisionInfo]:
+    """Every revision of every audit of a case: current first, then older ones."""
+    key = audit_key(case_number, None, None)[0]
+    rows = register.conn.execute(
+        "SELECT a.id, r.id, a.case_number, a.auditor, a.audit_start_date, f.path, r.sha256,"
+        " r.saved_at, r.saved_at_basis, f.ingested_at, r.id = a.current_revision_id,"
+        " (SELECT count(*) FROM problems p WHERE p.revision_id = r.id)"
+        " FROM audits a JOIN revisions r ON r.audit_id = a.id JOIN files f ON f.id = r.file_id"
+        " WHERE a.case_key = ? COLLATE NOCASE"
+        " ORDER BY a.audit_start_date, a.id, r.id = a.current_revision_id DESC,"
+        " r.saved_at IS NULL, r.saved_at DESC, r.id DESC",
+        (key,),
+    ).fetchall()
+    return [RevisionInfo(*row[:10], bool(row[10]), row[11]) for row in rows]
+
+
+def read_history(db_path: str | Path, case_number: str) -> list[RevisionInfo]:
+    """:func:`history` for the CLI: an unknown case is the user's error, said in one line."""
+    with Register.open(db_path, create=False) as register:
+        found = history(register, case_number)
+    if not found:
+        raise InputError(f"no audit with case number {case_number.strip()!r} in the register",
+                         path=db_path)
+    return found
+
+
+def failed_files(register: Register) -> list[FailedFile]:
+    """Paths whose latest ingest failed, or repeated bytes that failed before, with problems."""
+    rows = register.conn.execute(
+        "WITH latest AS (SELECT max(id) AS id FROM files GROUP BY path)"
+        " SELECT f.path, f.sha256, f.ingested_at, origin.id FROM latest"
+        " JOIN files f ON f.id = latest.id"
+        " JOIN files origin ON origin.outcome = 'failed' AND (origin.id = f.id OR"
+        " (f.outcome = 'unchanged' AND f.revision_id IS NULL AND origin.sha256 = f.sha256))"
+        " GROUP BY f.id ORDER BY f.path"
+    ).fetchall()
+    out = []
+    for path, sha, ingested_at, origin in rows:
+        problems = tuple(Problem(*p) for p in register.conn.execute(
+            "SELECT field_id, level, message FROM problems WHERE file_id = ? ORDER BY id",
+            (origin,)))
+        out.append(FailedFile(path, sha, ingested_at, problems))
+    return out
+
+
+def allocations(register: Register) -> list[AllocationRow]:
+    return [AllocationRow(*row[:5], key=tuple(row[5:]))  # type: ignore[arg-type]
+            for row in register.conn.execute(
+                "SELECT case_number, auditor, audit_start_date, file_name, generated_at,"
+                " case_key, auditor_key, start_key FROM allocations ORDER BY generated_at, id")]
+
+
+def audit_keys(register: Register) -> list[tuple[str, str, str]]:
+    """The identity of every audit in the register, for matching allocations to returns."""
+    return [tuple(row) for row in register.conn.execute(  # type: ignore[misc]
+        "SELECT case_key, auditor_key, start_key FROM audits")]
+
+
+def counts(register: Register) -> dict[str, int]:
+    """How much the register holds: files, audits, revisions, failed files."""
+    one = register.conn.execute
+    return {
+        "files": one("SELECT count(*) FROM files").fetchone()[0],
+        "audits": one("SELECT count(*) FROM audits").fetchone()[0],
+        "revisions": one("SELECT count(*) FROM revisions").fetchone()[0],
+        "failed": one("SELECT count(*) FROM files WHERE outcome = 'failed'").fetchone()[0],
+    }

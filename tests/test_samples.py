@@ -1,0 +1,49 @@
+"""The bundled samples: made by samples/make_samples.py, and each extracts to its expected record."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from caseaudit_docx.extract import extract_file
+from caseaudit_docx.form_v32 import FORM
+from samples.make_samples import SAMPLES
+
+from .conftest import ROOT
+
+SAMPLE_DIR = ROOT / "samples"
+
+
+def test_there_are_at_least_twelve_samples() -> None:
+    assert len(SAMPLES) >= 12
+    assert len(list(SAMPLE_DIR.glob("*.docx"))) == len(SAMPLES)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.name)
+def test_committed_sample_is_what_the_script_makes(sample) -> None:
+    assert (SAMPLE_DIR / f"{sample.name}.docx").read_bytes() == sample.build(), (
+        "run: python samples/make_samples.py"
+    )
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.name)
+def test_sample_extracts_to_its_expected_record(sample) -> None:
+    path = SAMPLE_DIR / f"{sample.name}.docx"
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    record = extract_file(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # never written to
+    assert record.source.sha256 == before
+    assert list(record.fields) == list(FORM.field_ids)
+    wrong = {
+        fid: (fv.text, fv.value, sample.expected_text(fid), sample.expected_value(fid))
+        for fid, fv in record.fields.items()
+        if (fv.text, fv.value) != (sample.expected_text(fid), sample.expected_value(fid))
+    }
+    assert wrong == {}
+    errors = {p.field for p in record.problems if p.level == "error"}
+    assert errors == set(sample.problems)
+    for text in sample.extras:
+        assert any(text in kept for kept in record.extras.values()), text
+    if not sample.extras:
+        assert record.extras == {}
