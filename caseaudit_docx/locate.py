@@ -11,7 +11,7 @@ Text that lands in no known answer cell is never dropped: it is kept as an extra
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -57,6 +57,7 @@ class _Model:
     label_rows: dict[str, Row] = field(default_factory=dict)  # labels-over-values: first label
     printed: set[str] = field(default_factory=set)  # squashed printed text of every label cell
     printed_words: list[frozenset[str]] = field(default_factory=list)
+    cache: dict[tuple[str, str], object] = field(default_factory=dict)
     fuzzy: list[tuple[str, str]] = field(default_factory=list)  # (squashed label, row key)
 
     def __post_init__(self) -> None:
@@ -105,22 +106,52 @@ def _label_text(cell: Label | Answer) -> str:
 
 
 def _similar(a: str, b: str) -> bool:
+    """Whether two squashed labels are the same label with small wording changes."""
+    if a == b:
+        return True
+    words_a, words_b = set(a.split()), set(b.split())
+    if len(words_a & words_b) < 0.5 * len(words_a | words_b):
+        return False  # cheap refusal before difflib, which costs far more
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return (
-        matcher.real_quick_ratio() >= LABEL_SIMILARITY
-        and matcher.quick_ratio() >= LABEL_SIMILARITY
-        and matcher.ratio() >= LABEL_SIMILARITY
-    )
+    return matcher.quick_ratio() >= LABEL_SIMILARITY and matcher.ratio() >= LABEL_SIMILARITY
+
+
+_MISSING = object()
+_CACHE_LIMIT = 20_000  # labels repeat from form to form; keep a batch's worth of answers
+
+
+def _cached(model: _Model, kind: str, text: str, compute: Callable[[], object]) -> object:
+    """Look-ups by label text are the same for every form of a batch: remember them."""
+    key = (kind, text)
+    found = model.cache.get(key, _MISSING)
+    if found is _MISSING:
+        if len(model.cache) >= _CACHE_LIMIT:
+            model.cache.clear()
+        found = model.cache[key] = compute()
+    return found
 
 
 def _fuzzy_key(model: _Model, label: str) -> str | None:
     exact = model.by_label.get(label)
     if exact is not None:
         return exact
-    for known, key in model.fuzzy:
-        if _similar(label, known) or (len(label) > 25 and known.startswith(label)):
-            return key
-    return None
+
+    def search() -> str | None:
+        for known, key in model.fuzzy:
+            if _similar(label, known) or (len(label) > 25 and known.startswith(label)):
+                return key
+        return None
+
+    return _cached(model, "row", label, search)  # type: ignore[return-value]
+
+
+def _labels_row(model: _Model, first: str) -> Row | None:
+    """The model's row of labels (over a row of values) that a row starting ``first`` is."""
+    exact = model.label_rows.get(first)
+    if exact is not None or not first:
+        return exact
+    return _cached(model, "labels", first, lambda: next(  # type: ignore[return-value]
+        (row for known, row in model.label_rows.items() if _similar(first, known)), None))
 
 
 def _is_printed(model: _Model, text: str) -> bool:
@@ -132,12 +163,16 @@ def _is_printed(model: _Model, text: str) -> bool:
     squashed = squash(text)
     if not squashed or squashed in model.printed:
         return True
-    words = frozenset(squashed.split())
-    return any(
-        len(words & known) >= LABEL_SIMILARITY * len(words | known)
-        for known in model.printed_words
-        if len(known) and abs(len(known) - len(words)) <= max(2, len(known) // 4)
-    )
+
+    def compare() -> bool:
+        words = frozenset(squashed.split())
+        return any(
+            len(words & known) >= LABEL_SIMILARITY * len(words | known)
+            for known in model.printed_words
+            if abs(len(known) - len(words)) <= max(2, len(known) // 4)
+        )
+
+    return _cached(model, "printed", squashed, compare)  # type: ignore[return-value]
 
 
 @dataclass
@@ -244,9 +279,7 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
         if not row.cells:
             continue
         first = squash(row.cells[0].text)
-        labels = walk.model.label_rows.get(first) if first else None
-        if labels is None and first:
-            labels = next((r for k, r in walk.model.label_rows.items() if _similar(first, k)), None)
+        labels = _labels_row(walk.model, first)
         if labels is not None and index + 1 < len(rows):
             values = index + 1
             if _is_blank(rows[values]) and values + 1 < len(rows) and _is_values(rows[values + 1]):
@@ -261,7 +294,7 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
             _unknown_row(walk, row, key)
             continue
         if key in walk.rows_found:
-            walk.keep_extra(key, row.cells, f"the row {key!r} appears twice; the first was used")
+            walk.keep_extra(key, row.cells[1:], f"the row {key!r} appears twice; the first was used")
             continue
         walk.rows_found.add(key)
         _place_answers(walk, model_row, row.cells)

@@ -1,0 +1,78 @@
+"""Extraction speed against the floor of reading the same files at all.
+
+Floor: zipfile read of word/document.xml plus one lxml parse, the least any reader of these
+forms must do. Also compared: python-docx's Document() load (which cannot even see the content
+controls). Each is timed over the bundled samples, repeated, in this one run; the ratios are
+what to quote on a shared machine, not the absolute times.
+
+Target (issue 3): extraction costs at most 2x the floor.
+
+    python benchmarks/bench_extract.py [--rounds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from caseaudit_docx.extract import extract_bytes  # noqa: E402
+
+
+def _floor(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        etree.fromstring(package.read("word/document.xml"))
+
+
+def _python_docx(data: bytes) -> None:
+    docx.Document(io.BytesIO(data))
+
+
+def _extract(data: bytes) -> None:
+    extract_bytes(data, "bench.docx")
+
+
+def _round(fn: Callable[[bytes], None], forms: list[bytes]) -> float:
+    start = time.perf_counter()
+    for data in forms:
+        fn(data)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=4, help="copies of the samples per round")
+    args = parser.parse_args()
+    forms = [p.read_bytes() for p in sorted((ROOT / "samples").glob("*.docx"))] * args.repeat
+    cases = {"floor (zip + lxml parse)": _floor, "python-docx Document()": _python_docx,
+             "caseaudit extract": _extract}
+    for fn in cases.values():
+        _round(fn, forms[:3])  # warm up imports and caches
+    timings: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(args.rounds):  # interleaved, so load on the shared box hits all alike
+        for name, fn in cases.items():
+            timings[name].append(_round(fn, forms))
+    floor = statistics.median(timings["floor (zip + lxml parse)"])
+    print(f"{len(forms)} forms per round, {args.rounds} rounds; medians:")
+    for name, values in timings.items():
+        median = statistics.median(values)
+        print(f"  {name:26} {len(forms) / median:8.1f} forms/s  "
+              f"{1000 * median / len(forms):6.2f} ms/form  ratio to floor {median / floor:5.2f}")
+    ratio = statistics.median(timings["caseaudit extract"]) / floor
+    print(f"extraction / floor = {ratio:.2f} (target <= 2.00): {'met' if ratio <= 2 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
