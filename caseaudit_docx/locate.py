@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .errors import NotAFormError
 from .form import Answer, Form, Label, Paragraph, Row
@@ -31,6 +32,7 @@ _NUMBERED = re.compile(r"^(\d{1,2})\s*[.):]?$")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=16_384)
 def squash(text: str) -> str:
     """Text reduced to what identifies a label: lower case, letters and digits, single spaces."""
     return _NOT_WORD.sub(" ", text.lower().replace("\u2019", "'").replace("'", "")).strip()
@@ -58,6 +60,7 @@ class _Model:
     printed: set[str] = field(default_factory=set)  # squashed printed text of every label cell
     printed_words: list[frozenset[str]] = field(default_factory=list)
     cache: dict[tuple[str, str], object] = field(default_factory=dict)
+    answer_cells: dict[str, list[tuple[int, Answer]]] = field(default_factory=dict)
     fuzzy: list[tuple[str, str]] = field(default_factory=list)  # (squashed label, row key)
 
     def __post_init__(self) -> None:
@@ -65,6 +68,8 @@ class _Model:
         for table in tables:
             for index, row in enumerate(table.rows):
                 self.rows[row.key] = row
+                self.answer_cells[row.key] = [
+                    (i, c) for i, c in enumerate(row.cells) if isinstance(c, Answer)]
                 for cell in row.cells:
                     if isinstance(cell, Label):
                         for text in (cell.text, *cell.lines):
@@ -215,7 +220,7 @@ def _row_key(walk: _Walk, first: str) -> str | None:
 
 def _place_answers(walk: _Walk, model_row: Row, doc_cells: tuple[CellView, ...]) -> None:
     """Give each answer cell of ``model_row`` its document cell, column by column."""
-    answers = [(i, c) for i, c in enumerate(model_row.cells) if isinstance(c, Answer)]
+    answers = walk.model.answer_cells[model_row.key]
     if len(doc_cells) == len(model_row.cells):
         chosen = [doc_cells[i] for i, _ in answers]
     else:
@@ -329,11 +334,12 @@ def _action_count(walk: _Walk) -> int:
 def _check_tags(walk: _Walk, view: DocumentView) -> bool:
     """Compare the tags of our own template with where the layout put each field."""
     tagged: dict[str, CellView] = {}
+    known = walk.model.form.by_id
     for row in _iter_rows(view):
         for cell in row.cells:
-            for tag in cell.tags:
-                if tag in walk.model.form.by_id:
-                    tagged.setdefault(tag, cell)
+            for control in cell.controls:
+                if control.tag in known:
+                    tagged.setdefault(control.tag, cell)
     for field_id, cell in tagged.items():
         placed = walk.cells.get(field_id)
         if placed is None:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 import posixpath
+import struct
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -99,7 +100,7 @@ def read_package_bytes(
         raise NotAFormError(_describe_non_zip(data), path=where)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError):
+    except (*_ZIP_ERRORS, NotImplementedError):
         raise NotAFormError(
             "is damaged or incomplete: it is not a readable zip package "
             "(was it copied or downloaded completely?)",
@@ -212,7 +213,9 @@ _STRICT = (
     "is saved as Strict Open XML, which this tool cannot read; "
     "open it in Word and save it as 'Word Document (*.docx)'"
 )
-_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+)
 _STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 
 _CT_DEFAULT, _CT_OVERRIDE = qn("ct:Default"), qn("ct:Override")
@@ -220,6 +223,8 @@ _RELATIONSHIP = qn("pr:Relationship")
 _CORE_MODIFIED, _CORE_TITLE = qn("dcterms:modified"), qn("dc:title")
 _W_DOCUMENT, _STRICT_DOCUMENT = f"{{{W}}}document", f"{{{STRICT_W}}}document"
 _CHUNK = 1 * MiB
+#: What zipfile raises on damaged input (ValueError covers undecodable member names).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error)
 
 
 # -- reading the zip ----------------------------------------------------------------------------
@@ -242,7 +247,7 @@ class _Parts:
                 "it looks like a zip bomb, not a form",
                 path=path,
             )
-        total = packed = 0
+        total = 0
         for info in infos:
             if info.file_size > limits.max_part_size:
                 raise UnsafeFileError(
@@ -258,14 +263,13 @@ class _Parts:
                     path=path,
                 )
             total += info.file_size
-            packed += info.compress_size
         if total > limits.max_total_size:
             raise UnsafeFileError(
                 f"would unpack to {_mb(total)} in total (limit {_mb(limits.max_total_size)}); "
                 "refusing a possible zip bomb",
                 path=path,
             )
-        if packed > file_size:
+        if _overlapping(infos, file_size):
             raise UnsafeFileError(
                 "has overlapping zip entries (a zip bomb technique); refusing it", path=path
             )
@@ -288,7 +292,7 @@ class _Parts:
                             path=self._path,
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        except _ZIP_ERRORS as exc:
             reason = "its sizes or checksum do not match its contents" if "CRC" in str(exc) else (
                 "it cannot be unpacked"
             )
@@ -305,6 +309,11 @@ class _Parts:
                 f"is damaged or not a Word document: part {info.filename} is encrypted",
                 path=self._path,
             ) from exc
+        if count != info.file_size:
+            raise NotAFormError(
+                f"is damaged: part {info.filename} does not have the size its zip header declares",
+                path=self._path,
+            )
         return b"".join(chunks)
 
     def xml(self, name: str) -> etree._Element:
@@ -352,7 +361,9 @@ class _Parts:
         if root.tag == _STRICT_DOCUMENT:
             raise NotAFormError(_STRICT, path=path)
         if root.tag != _W_DOCUMENT:
-            raise NotAFormError(f"is damaged: its part {main} is not a Word document body", path=path)
+            raise NotAFormError(
+                f"is damaged: its part {main} is not a Word document body", path=path
+            )
         modified, title = self._core_properties(package_rels)
         return root, self._glossary(main), modified, title
 
@@ -374,7 +385,9 @@ class _Parts:
         )
         return glossary_placeholders(self.xml(name)) if self.has(name) else {}
 
-    def _core_properties(self, package_rels: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+    def _core_properties(
+        self, package_rels: list[tuple[str, str]]
+    ) -> tuple[str | None, str | None]:
         name = next(
             (t for kind, t in package_rels if kind.endswith("/metadata/core-properties")),
             "docProps/core.xml",
@@ -393,6 +406,19 @@ class _Parts:
             if b"opendocument" in mimetype:
                 return "is an OpenDocument file, not a Word document"
         return "is a zip archive but not a Word document (it has no [Content_Types].xml)"
+
+
+def _overlapping(infos: list[zipfile.ZipInfo], file_size: int) -> bool:
+    """Whether any member's data starts inside another's (each local header is at least 30
+    bytes plus the name), or runs past the end of the file."""
+    end = 0
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.header_offset < end:
+            return True
+        encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+        name_size = len(info.orig_filename.encode(encoding, "replace"))
+        end = info.header_offset + 30 + name_size + info.compress_size
+    return end > file_size
 
 
 def _child_text(root: etree._Element, tag: str) -> str | None:

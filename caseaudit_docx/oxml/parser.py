@@ -60,7 +60,8 @@ def parse_part(
             f"is damaged: its part {name} is not well-formed XML ({detail})", path=path
         ) from exc
     except ValueError as exc:  # e.g. "can only parse strings" or an unsupported encoding
-        raise NotAFormError(f"is damaged: its part {name} cannot be read as XML", path=path) from exc
+        message = f"is damaged: its part {name} cannot be read as XML"
+        raise NotAFormError(message, path=path) from exc
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise UnsafeFileError(_DTD_MESSAGE.format(name=name), path=path)

@@ -23,15 +23,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from .ns import W, qn
-from .view import (
-    Block,
-    CellView,
-    ControlView,
-    DocumentView,
-    ParagraphView,
-    RowView,
-    TableView,
-)
+from .view import Block, CellView, ControlView, DocumentView, ParagraphView, RowView, TableView
 
 if TYPE_CHECKING:
     from .package import DocxPackage
@@ -40,15 +32,10 @@ Element = etree._Element
 
 #: The placeholder texts Word writes for new controls (older and newer wording). A control, or a
 #: whole cell, whose text is exactly one of these reads as empty.
-DEFAULT_PLACEHOLDER_TEXTS = frozenset(
-    {
-        "Click here to enter text.",
-        "Click or tap here to enter text.",
-        "Choose an item.",
-        "Click here to enter a date.",
-        "Click or tap to enter a date.",
-    }
-)
+DEFAULT_PLACEHOLDER_TEXTS = frozenset({
+    "Click here to enter text.", "Click or tap here to enter text.", "Choose an item.",
+    "Click here to enter a date.", "Click or tap to enter a date.",
+})
 
 
 def _w(local: str) -> str:
@@ -57,50 +44,31 @@ def _w(local: str) -> str:
 
 BODY, P, PPR, RPR, R, T = _w("body"), _w("p"), _w("pPr"), _w("rPr"), _w("r"), _w("t")
 TBL, TR, TRPR, TC, TCPR = _w("tbl"), _w("tr"), _w("trPr"), _w("tc"), _w("tcPr")
-TBL_PR_EX = _w("tblPrEx")
-SDT, SDT_PR, SDT_CONTENT = _w("sdt"), _w("sdtPr"), _w("sdtContent")
+TBL_PR_EX, SDT, SDT_PR, SDT_CONTENT = _w("tblPrEx"), _w("sdt"), _w("sdtPr"), _w("sdtContent")
 DEL, MOVE_FROM, CELL_DEL, GRID_SPAN = _w("del"), _w("moveFrom"), _w("cellDel"), _w("gridSpan")
-CUSTOM_XML, FLD_CHAR, SYM, RUBY, RUBY_BASE = (
-    _w("customXml"), _w("fldChar"), _w("sym"), _w("ruby"), _w("rubyBase")
-)
-TXBX_CONTENT = _w("txbxContent")
-DOC_PART, DOC_PART_PR, DOC_PART_BODY, NAME = (
-    _w("docPart"), _w("docPartPr"), _w("docPartBody"), _w("name")
-)
+CUSTOM_XML, FLD_CHAR, SYM, RUBY = _w("customXml"), _w("fldChar"), _w("sym"), _w("ruby")
+RUBY_BASE, TXBX_CONTENT, NAME = _w("rubyBase"), _w("txbxContent"), _w("name")
+DOC_PART, DOC_PART_PR, DOC_PART_BODY = _w("docPart"), _w("docPartPr"), _w("docPartBody")
 ALTERNATE_CONTENT, MC_CHOICE, MC_FALLBACK = (
-    qn("mc:AlternateContent"), qn("mc:Choice"), qn("mc:Fallback")
-)
-TAG, ALIAS, SHOWING_PLC_HDR, PLACEHOLDER = (
-    _w("tag"), _w("alias"), _w("showingPlcHdr"), _w("placeholder")
-)
-VAL, FLD_CHAR_TYPE, FULL_DATE, CHAR, FONT = (
-    _w("val"), _w("fldCharType"), _w("fullDate"), _w("char"), _w("font")
-)
+    qn("mc:AlternateContent"), qn("mc:Choice"), qn("mc:Fallback"))
+TAG, ALIAS, SHOWING_PLC_HDR = _w("tag"), _w("alias"), _w("showingPlcHdr")
+PLACEHOLDER, VAL, FLD_CHAR_TYPE = _w("placeholder"), _w("val"), _w("fldCharType")
+FULL_DATE, CHAR, FONT = _w("fullDate"), _w("char"), _w("font")
 W14_CHECKBOX, W14_CHECKED, W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:val")
 W14_CHECKED_STATE, W14_UNCHECKED_STATE = qn("w14:checkedState"), qn("w14:uncheckedState")
 
 #: Run content that stands for a fixed string. Page and column breaks count as line breaks.
-_RUN_TEXT = {
-    _w("tab"): "\t",
-    _w("ptab"): "\t",
-    _w("br"): "\n",
-    _w("cr"): "\n",
-    _w("softHyphen"): "",
-    _w("noBreakHyphen"): "-",
-}
+_RUN_TEXT = {_w("tab"): "\t", _w("ptab"): "\t", _w("br"): "\n", _w("cr"): "\n",
+             _w("softHyphen"): "", _w("noBreakHyphen"): "-"}
 #: Run content that may hold text boxes (``w:txbxContent``) somewhere inside.
 _RUN_OBJECTS = frozenset({_w("drawing"), _w("pict"), _w("object")})
 
 #: Paragraph-level wrappers whose runs are read as if they were the paragraph's own.
-_READ_THROUGH = frozenset(
-    {
-        _w("hyperlink"), _w("ins"), _w("moveTo"), _w("smartTag"), CUSTOM_XML,
-        _w("fldSimple"), _w("dir"), _w("bdo"), SDT_CONTENT,
-    }
-)
+_READ_THROUGH = frozenset({_w("hyperlink"), _w("ins"), _w("moveTo"), _w("smartTag"), CUSTOM_XML,
+                           _w("fldSimple"), _w("dir"), _w("bdo"), SDT_CONTENT})
 #: Paragraph-level elements that show nothing (or only text the accepted view drops).
 _INLINE_IGNORED = frozenset(
-    {PPR, DEL, MOVE_FROM, _w("proofErr"), _w("customXmlPr"), _w("smartTagPr"),
+    {DEL, MOVE_FROM, _w("proofErr"), _w("customXmlPr"), _w("smartTagPr"),
      _w("fldData"), _w("sdtEndPr"), SDT_PR}
     | {
         _w(f"{name}{edge}")
@@ -129,6 +97,7 @@ _SYMBOL_GLYPHS: dict[str, dict[int, str]] = {
 }
 
 _OFF = frozenset({"0", "false", "off"})
+_MARK_DELETIONS = frozenset({DEL, MOVE_FROM})
 _PENDING = ControlView("")  # holds a control's place in a list until its text is known
 
 
@@ -172,9 +141,11 @@ class _Reader:
         self._glossary = glossary
         self._fields: list[bool] = []  # one per open complex field: True once past "separate"
         self._hidden = 0  # open fields still in their instruction part
+        self._mark_deleted = False  # the current paragraph's mark is a tracked deletion
         handlers: dict[object, Callable[[Element, list[str], list[ControlView]], None]]
         handlers = {tag: self._inline for tag in _READ_THROUGH}
-        handlers.update({R: self._run, SDT: self._inline_sdt, ALTERNATE_CONTENT: self._inline_alt})
+        handlers.update({R: self._run, SDT: self._inline_sdt, ALTERNATE_CONTENT: self._inline_alt,
+                         PPR: self._paragraph_props})
         self._handlers = handlers
 
     # -- body level ------------------------------------------------------------------------
@@ -266,8 +237,10 @@ class _Reader:
                 carry = None
             if tag == SDT:
                 texts.extend(self._block_sdt(child, controls))
-            elif tag == TBL:
-                texts.append(self._table_text(child, controls))
+            elif tag == TBL:  # a nested table: its text, and its controls as the cell's own
+                table = self.table(child)
+                texts.append(_block_text(table))
+                controls.extend(c for row in table.rows for cl in row.cells for c in cl.controls)
             elif tag == CUSTOM_XML:
                 texts.extend(self.block_texts(child, controls))
             elif tag == ALTERNATE_CONTENT:
@@ -300,23 +273,23 @@ class _Reader:
         text = _tidy(text).strip()
         return "" if text in DEFAULT_PLACEHOLDER_TEXTS else text
 
-    def _table_text(self, tbl: Element, controls: list[ControlView]) -> str:
-        """A table nested in a cell: cells joined by tabs, rows by line breaks."""
-        return "\n".join(
-            "\t".join(self._cell_text(tc, sdts, controls) for tc, sdts, _ in _cells(tr))
-            for tr in _rows(tbl)
-        )
-
     # -- paragraph level ---------------------------------------------------------------------
 
     def _paragraph(self, p: Element, controls: list[ControlView]) -> tuple[str, bool]:
         """The paragraph's text, and whether its mark was deleted (join it to the next one)."""
-        saved = self._fields, self._hidden
-        self._fields, self._hidden = [], 0
+        self._fields, self._hidden, self._mark_deleted = [], 0, False
         out: list[str] = []
         self._inline(p, out, controls)
-        self._fields, self._hidden = saved
-        return "".join(out), _mark_deleted(p)
+        return "".join(out), self._mark_deleted
+
+    def _paragraph_props(self, ppr: Element, out: list[str], controls: list[ControlView]) -> None:
+        """``w:pPr/w:rPr/w:del`` (or ``w:moveFrom``): the paragraph mark is gone in the
+        accepted view, so the paragraph joins the next one."""
+        for rpr in ppr:
+            if rpr.tag == RPR:
+                for change in rpr:
+                    if change.tag in _MARK_DELETIONS:
+                        self._mark_deleted = True
 
     def _inline(self, parent: Element, out: list[str], controls: list[ControlView]) -> None:
         handlers = self._handlers
@@ -389,8 +362,10 @@ class _Reader:
     def _text_boxes(self, obj: Element, out: list[str], controls: list[ControlView]) -> None:
         for child in obj:
             tag = child.tag
-            if tag == TXBX_CONTENT:
+            if tag == TXBX_CONTENT:  # paragraphs inside a paragraph: keep the outer state
+                saved = self._fields, self._hidden, self._mark_deleted
                 text = "\n".join(self.block_texts(child, controls)).strip()
+                self._fields, self._hidden, self._mark_deleted = saved
                 if text:
                     out.append(f"\n{text}\n")
             elif tag == ALTERNATE_CONTENT:
@@ -416,8 +391,8 @@ class _Reader:
             elif name == SHOWING_PLC_HDR:
                 flagged = _on(child.get(VAL))
             elif name == PLACEHOLDER:
-                part = next(child.iterchildren(DOC_PART), None)
-                doc_part = part.get(VAL) if part is not None else None
+                for part in child:  # w:docPart
+                    doc_part = part.get(VAL)
             elif name in _CONTROL_KINDS:
                 kind = _CONTROL_KINDS[name]
                 if kind == "date":
@@ -474,7 +449,9 @@ def _rows(tbl: Element, found: list[Element] | None = None) -> list[Element]:
 _Cell = tuple[Element, tuple[Element, ...], int]  # w:tc, cell-level controls around it, span
 
 
-def _cells(tr: Element, sdts: tuple[Element, ...] = (), found: list[_Cell] | None = None) -> list[_Cell]:
+def _cells(
+    tr: Element, sdts: tuple[Element, ...] = (), found: list[_Cell] | None = None
+) -> list[_Cell]:
     """The cells of a row with the cell-level controls around each; deleted cells dropped."""
     found = [] if found is None else found
     for child in tr:
@@ -497,7 +474,10 @@ def _row_deleted(tr: Element) -> bool:
     for child in tr:  # w:tblPrEx?, w:trPr? come first
         tag = child.tag
         if tag == TRPR:
-            return any(prop.tag == DEL for prop in child)
+            for prop in child:
+                if prop.tag == DEL:
+                    return True
+            return False
         if tag != TBL_PR_EX:
             return False
     return False
@@ -511,30 +491,12 @@ def _cell_props(tc: Element) -> tuple[bool, int]:
             for prop in tcpr:
                 tag = prop.tag
                 if tag == GRID_SPAN:
-                    span = _positive_int(prop.get(VAL))
+                    value = prop.get(VAL, "1")
+                    span = max(1, int(value)) if value.isdecimal() else 1
                 elif tag == CELL_DEL:
                     deleted = True
         return deleted, span
     return False, 1
-
-
-def _mark_deleted(p: Element) -> bool:
-    """``w:pPr/w:rPr/w:del`` (or ``w:moveFrom``): the paragraph mark is gone in the accepted
-    view, so the paragraph joins the next one."""
-    for ppr in p:  # w:pPr comes first when present
-        if ppr.tag == PPR:
-            for rpr in ppr:
-                if rpr.tag == RPR:
-                    return any(change.tag in (DEL, MOVE_FROM) for change in rpr)
-        return False
-    return False
-
-
-def _positive_int(value: str | None) -> int:
-    try:
-        return max(1, int(value or "1"))
-    except ValueError:
-        return 1
 
 
 def _branch(alt: Element) -> Element | None:
@@ -549,6 +511,7 @@ def _branch(alt: Element) -> Element | None:
 
 
 def _block_text(block: Block) -> str:
+    """A paragraph's text; a table's cells joined by tabs and its rows by line breaks."""
     if isinstance(block, ParagraphView):
         return block.text
     return "\n".join("\t".join(cell.text for cell in row.cells) for row in block.rows)
