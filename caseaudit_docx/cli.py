@@ -9,6 +9,7 @@ traceback for a user's mistake.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -93,6 +94,79 @@ def extract(files: tuple[Path, ...], fmt: str, problems: bool) -> None:
                               indent=2))
     if failed:
         click.get_current_context().exit(1)
+
+
+def _pairs(ctx: click.Context, param: click.Parameter, items: tuple[str, ...]) -> dict[str, str]:
+    """NAME=VALUE options (--set, --map) as a dict; a missing "=" is a usage error."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} should be NAME=VALUE", ctx=ctx, param=param)
+        out[key.strip()] = value
+    return out
+
+
+class _TerminalProgress:
+    """A progress bar on stderr when it is a terminal; opened on the first report, when the
+    number of forms is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: object | None = None
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()  # type: ignore[attr-defined]
+        self.bar.update(done - self.bar.pos)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+
+@cli.command()
+@click.argument("cases", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("-o", "--output", "outdir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the forms (created if missing).")
+@click.option("--template", type=click.Path(path_type=Path),
+              help="Form to fill: default ours; may be a council's own (untagged) copy.")
+@click.option("--name", default="{case_number}.docx", show_default=True,
+              help="File name pattern: header field ids in braces, and {row}.")
+@click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE", callback=_pairs,
+              help="Same value in every form (auditor, audit_start_date, council_name).")
+@click.option("--map", "column_map", multiple=True, metavar="COLUMN=FIELD", callback=_pairs,
+              help="Use COLUMN for FIELD (empty FIELD: ignore the column).")
+@click.option("--sheet", help="Worksheet of an .xlsx case list (default: the first).")
+@click.option("--force", is_flag=True, help="Replace forms that already exist.")
+@click.option("--allow-duplicates", is_flag=True,
+              help="Generate a form for each row even when a case number repeats.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="Register in which to record each form as an allocated audit.")
+def generate(cases: Path, outdir: Path, template: Path | None, name: str,
+             settings: dict[str, str], column_map: dict[str, str], sheet: str | None,
+             force: bool, allow_duplicates: bool, db: Path | None) -> None:
+    """Write a pre-filled form for every case in CASES (.csv or .xlsx).
+
+    Example: caseaudit generate cases.csv -o forms --set auditor="Jo Example"
+    """
+    from .generate import generate_forms
+
+    bar = _TerminalProgress("Generating forms")
+    try:
+        result = generate_forms(
+            cases, outdir, template=template, name=name, settings=settings,
+            column_map=column_map, sheet=sheet, force=force, allow_duplicates=allow_duplicates,
+            db=db, progress=bar, report=lambda m: click.echo(f"caseaudit: warning: {m}", err=True),
+        )
+    finally:
+        bar.close()
+    click.echo(result.summary)
 
 
 def main() -> None:

@@ -39,7 +39,8 @@ def q(tag: str) -> str:
     return f"{{{W14 if prefix == 'w14' else W}}}{local}"
 
 
-_rsids = itertools.cycle(["00A1B2C3", "00D4E5F6", "0012AB34", "00FE9876"])
+_RSIDS = ("00A1B2C3", "00D4E5F6", "0012AB34", "00FE9876")
+_rsids = itertools.cycle(_RSIDS)
 
 
 def _run(text: str, *, deleted: bool = False) -> etree._Element:
@@ -179,6 +180,8 @@ def fill_form(
     own last-modified time (docProps/core.xml). ``edits`` change the layout afterwards, as
     years of editing a template do (see :func:`insert_blank_row` and the functions after it).
     """
+    global _rsids
+    _rsids = itertools.cycle(_RSIDS)  # the same answers always give the same bytes
     modes = modes or {}
     previous = previous or {}
     with zipfile.ZipFile(io.BytesIO(template)) as package:

@@ -1,0 +1,117 @@
+"""File names for generated forms that every file system accepts and nobody can abuse.
+
+Names come from case data (``--name "{case_number} {child_name}.docx"``), and case data is
+whatever the case management system holds: slashes in case references, "..", names of
+Windows devices, line breaks, right-to-left marks, very long names. A name made here has no
+path separators or "..", no control or bidirectional-override characters, is not a reserved
+Windows device name (CON, NUL, COM1 …), does not start like a Word lock file ("~$"), ends in
+.docx and is at most 120 characters (and 240 bytes of UTF-8, within every file system's limit).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Collection, Mapping
+
+from .errors import InputError
+
+SUFFIX = ".docx"
+MAX_CHARS = 120
+MAX_BYTES = 240
+DEFAULT_PATTERN = "{case_number}.docx"
+#: Besides the header field ids, a pattern may use the row number of the case list.
+ROW = "row"
+
+_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul", "conin$", "conout$", "clock$"]
+    + [f"{dev}{n}" for dev in ("com", "lpt") for n in [*"123456789", "\u00b9", "\u00b2", "\u00b3"]]
+)
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+_DOTS = re.compile(r"\.{2,}")
+
+
+def check_pattern(pattern: str, fields: Collection[str]) -> None:
+    """Refuse a --name pattern that uses an unknown field or anything but plain ``{field}``
+    replacement fields (no attribute or index look-ups)."""
+    allowed = set(fields) | {ROW}
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise InputError(f"--name {pattern!r} is not a valid pattern ({exc})") from None
+    for _, name, _, _ in parsed:
+        if name is None:
+            continue
+        if name not in allowed:
+            shown = "{" + name + "}" if name else "{}"
+            raise InputError(
+                f"--name {pattern!r}: {shown} is not a header field; use "
+                + ", ".join("{" + f + "}" for f in (*fields, ROW))
+            )
+
+
+def format_name(pattern: str, values: Mapping[str, str], row: int) -> str:
+    """The safe file name for one case (``pattern`` already checked)."""
+    context: dict[str, object] = {key: _flatten(value) for key, value in values.items()}
+    context[ROW] = row
+    try:
+        name = string.Formatter().vformat(pattern, (), _Missing(context))
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"--name {pattern!r} cannot be used for row {row} ({exc})") from None
+    return safe_filename(name, fallback=f"case-row-{row}")
+
+
+def safe_filename(name: str, *, fallback: str = "form") -> str:
+    """``name`` made safe everywhere (see the module docstring); ``fallback`` if nothing is left."""
+    name = unicodedata.normalize("NFC", _flatten(name))
+    name = _FORBIDDEN.sub("_", name)
+    name = " ".join(name.split())
+    stem = name[: -len(SUFFIX)] if name.lower().endswith(SUFFIX) else name
+    stem = _tidy(_DOTS.sub(".", stem))
+    if stem.startswith("~$"):
+        stem = "_" + stem[1:]
+    if stem.split(".")[0].strip().casefold() in _RESERVED:
+        stem = "_" + stem
+    stem = _fit(stem, 0) or _fit(safe_filename(fallback)[: -len(SUFFIX)], 0) or "form"
+    return stem + SUFFIX
+
+
+def numbered(name: str, number: int) -> str:
+    """``name`` with " (number)" before .docx, still within the length limits."""
+    stem, extra = name[: -len(SUFFIX)], f" ({number})"
+    return (_fit(stem, len(extra), len(extra)) or "form") + extra + SUFFIX
+
+
+def name_key(name: str) -> str:
+    """Two names that clash on a case-insensitive file system (Windows, macOS) share a key."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _flatten(text: str) -> str:
+    """Control characters (line breaks, tabs) become spaces; bidi overrides are dropped."""
+    text = _BIDI.sub("", text)
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+def _tidy(stem: str) -> str:
+    """No leading dots (hidden files, "..") and no trailing dots or spaces (Windows drops them)."""
+    return stem.strip(" ").lstrip(".").rstrip(". ")
+
+
+def _fit(stem: str, reserve_bytes: int, reserve_chars: int = 0) -> str:
+    """Cut ``stem`` so that stem + suffix fits both limits, then tidy the cut end."""
+    chars = MAX_CHARS - len(SUFFIX) - reserve_chars
+    budget = MAX_BYTES - len(SUFFIX) - reserve_bytes
+    stem = stem[:chars]
+    while len(stem.encode("utf-8")) > budget:
+        stem = stem[:-1]
+    return _tidy(stem)
+
+
+class _Missing(dict):  # type: ignore[type-arg]
+    """Format mapping where a field the row leaves blank is simply empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""

@@ -1,0 +1,335 @@
+"""A case list in, one pre-filled form per case out (``caseaudit generate``).
+
+The template (ours from docx_templates/, or a council's own copy, tagged or not) is prepared
+once per batch: docxtpl renders its Jinja (the council's name in the parents' script) with
+``autoescape=True``, then :mod:`caseaudit_docx.oxml.fill` locates the header controls and cuts
+the document there. Each case is then a join of bytes and a zip of the other parts, unchanged:
+re-preparing the template per case (what a plain docxtpl render-and-save does) costs 15 to 25
+times as much (benchmarks/bench_generate.py measures both). A template whose Jinja uses the
+case's own fields (``{{ case_number }}`` somewhere) is rendered by docxtpl per case instead:
+correct for any Jinja, only slower.
+
+A run either writes every form or none (:mod:`caseaudit_docx.outputs`), and with a register
+records each form as an allocated audit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import time
+import zipfile
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from .caselist import CASE_NUMBER, Case, field_value, read_case_list, resolve_field
+from .errors import CaseAuditError, InputError
+from .filenames import DEFAULT_PATTERN, check_pattern
+from .form import Form, Kind
+from .form_v32 import FORM
+from .labels import header_fields, match_header_labels
+from .oxml.fill import PreparedDocument, clean_text, main_document_name, prepare_document
+from .outputs import Progress, output_folder, plan_names, write_all
+from .oxml.package import read_package_bytes
+
+#: Our tagged template; built in memory when the package is installed without docx_templates/.
+DEFAULT_TEMPLATE = (Path(__file__).resolve().parent.parent / "docx_templates"
+                    / "case-audit-v3.2.docx")
+_MAX_TEMPLATE = 64 * 1024 * 1024
+
+Report = Callable[[str], None]  # a warning or a skipped row, as it happens
+
+
+@dataclass(frozen=True)
+class PreparedTemplate:
+    """A template made ready for a batch: its parts, and its main document cut at the controls."""
+
+    source: bytes
+    variables: Mapping[str, str]
+    members: tuple[tuple[str, bytes | None], ...]  # every part in zip order; None: the main one
+    document_name: str
+    document: PreparedDocument
+    per_case: frozenset[str]  # header fields the template's own Jinja uses
+    form: Form = FORM
+
+    @property
+    def located(self) -> Mapping[str, str]:
+        """Field id -> "tag" or "layout": how each header control was found."""
+        return self.document.located
+
+    def render(self, values: Mapping[str, str]) -> bytes:
+        """One pre-filled form as .docx bytes; ``values`` is header field id -> text."""
+        if self.per_case:
+            fresh = _prepare(self.source, {**self.variables, **values}, values.keys(), self.form)
+            return fresh._zip(values)
+        return self._zip(values)
+
+    def _zip(self, values: Mapping[str, str]) -> bytes:
+        document = self.document.render(values, _iso_dates(values, self.form))
+        out = io.BytesIO()
+        now = time.localtime()[:6]
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+            for name, data in self.members:
+                package.writestr(_member(name, now), data if data is not None else document)
+        return out.getvalue()
+
+
+def prepare_template(
+    template: str | Path | None = None,
+    *,
+    variables: Mapping[str, str] | None = None,
+    fields: Collection[str] | None = None,
+    form: Form = FORM,
+) -> PreparedTemplate:
+    """Read, check and render ``template`` (default: ours) for a batch that fills ``fields``
+    (default: every header field). ``variables`` go to the template's Jinja (``council_name``).
+    Raises NotAFormError for a file that is not a .docx form, InputError when a wanted field
+    has nowhere to go or a variable is not in the template."""
+    source, where = _template_bytes(template)
+    read_package_bytes(source, where)  # refuses anything that is not a safe .docx
+    wanted = list(fields) if fields is not None else [f.id for f in header_fields(form)]
+    prepared = _prepare(source, dict(variables or {}), wanted, form, path=where)
+    missing = [f for f in wanted if f not in prepared.located]
+    if len(missing) == len(wanted) and wanted:
+        raise InputError("is not a case audit form: none of its header fields were found "
+                         "(no tagged controls, no 'Case Number' label above a value cell)",
+                         path=where)
+    if missing:
+        names = ", ".join(f"{form.field(f).question!r} ({f})" for f in missing)
+        raise InputError(f"has no place for {names}: no control tagged with the field and no "
+                         "cell under its label", path=where)
+    return prepared
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One form written: the case it is for, its row in the case list, where it went."""
+
+    case_number: str
+    row: int
+    path: Path
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """What a run did; :attr:`summary` is the line the CLI prints at the end."""
+
+    outdir: Path
+    forms: tuple[Generated, ...]
+    skipped: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    allocations: int | None = None  # recorded in the register (None without --db)
+
+    @property
+    def summary(self) -> str:
+        count = len(self.forms)
+        line = f"Wrote {count} form{'s' if count != 1 else ''} to {self.outdir}"
+        extra = []
+        if self.skipped:
+            extra.append(f"{len(self.skipped)} row{'s' if len(self.skipped) != 1 else ''} skipped")
+        if self.warnings:
+            extra.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}")
+        if self.allocations is not None:
+            extra.append(f"{self.allocations} recorded as allocated")
+        return line + (f" ({', '.join(extra)})" if extra else "")
+
+
+def generate_forms(
+    cases: str | Path,
+    outdir: str | Path,
+    *,
+    template: str | Path | None = None,
+    name: str = DEFAULT_PATTERN,
+    settings: Mapping[str, str] | None = None,
+    column_map: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    force: bool = False,
+    allow_duplicates: bool = False,
+    db: str | Path | None = None,
+    progress: Progress | None = None,
+    report: Report | None = None,
+    form: Form = FORM,
+) -> GenerateResult:
+    """Write one pre-filled form per case of the case list ``cases`` into ``outdir``.
+
+    ``settings`` (``--set``) gives every form the same value for a header field, or sets a
+    template variable such as ``council_name``; ``column_map`` (``--map``) says which column
+    is which field. With ``db``, each form is recorded in the register as an allocated audit.
+    """
+    say = report or (lambda message: None)
+    ids = [f.id for f in header_fields(form)]
+    check_pattern(name, ids)
+    case_list = read_case_list(cases, column_map=column_map, sheet=sheet,
+                               allow_duplicates=allow_duplicates, form=form)
+    notes = list(case_list.warnings)
+    fixed, variables, set_notes = _split_settings(settings or {}, case_list.columns, form)
+    notes += set_notes
+    for message in (*notes, *case_list.skipped):
+        say(message)
+    batch = [(case, {k: v for k, v in {**case.values, **fixed}.items() if v})
+             for case in case_list.cases]
+    wanted = sorted({fid for _, values in batch for fid in values}, key=ids.index)
+    prepared = prepare_template(template, variables=variables, fields=wanted, form=form)
+    out = Path(outdir)
+    made_folder = output_folder(out)
+    try:
+        names = plan_names([(case.row, values) for case, values in batch], name, out,
+                           force=force)
+        if db is not None:
+            _check_register(db)
+        written, created = write_all((prepared.render(values) for _, values in batch), names,
+                                     out, force=force, progress=progress)
+        forms = tuple(Generated(case.case_number, case.row, path)
+                      for (case, _), path in zip(batch, written))
+        recorded = _record(db, batch, forms, created) if db is not None else None
+    except BaseException:
+        if made_folder:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only if empty: never anything this run did not make
+        raise
+    return GenerateResult(out, forms, case_list.skipped, tuple(notes), recorded)
+
+
+# -- preparing -----------------------------------------------------------------------------------
+
+
+def _template_bytes(template: str | Path | None) -> tuple[bytes, Path]:
+    if template is None and not DEFAULT_TEMPLATE.exists():
+        from .template import build_template
+
+        return build_template(tagged=True, council=None), DEFAULT_TEMPLATE
+    path = Path(template) if template is not None else DEFAULT_TEMPLATE
+    if path.suffix.lower() != ".docx":
+        raise InputError("the template must be a Word .docx file", path=path)
+    try:
+        if path.stat().st_size > _MAX_TEMPLATE:
+            raise InputError("is far too large to be the case audit form", path=path)
+        return path.read_bytes(), path
+    except FileNotFoundError:
+        raise InputError("template not found", path=path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a .docx template", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the template ({exc.strerror or exc})", path=path) from None
+
+
+def _prepare(source: bytes, variables: Mapping[str, str], fields: Collection[str], form: Form,
+             path: Path | None = None) -> PreparedTemplate:
+    """docxtpl renders the template's Jinja; the result is cut at the header controls."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+
+    ids = {f.id for f in header_fields(form)}
+    try:
+        tpl = DocxTemplate(io.BytesIO(source))
+        declared = set(tpl.get_undeclared_template_variables())
+        unknown = sorted(set(variables) - declared - ids)
+        if unknown:
+            raise InputError(
+                f"--set {unknown[0]}: not a header field, and the template has no "
+                f"{{{{ {unknown[0]} }}}}" + (f" (its variables: {', '.join(sorted(declared))})"
+                                               if declared else ""), path=path)
+        context = {k: clean_text(v) for k, v in variables.items() if k in declared}
+        tpl.render(context, autoescape=True)
+        rendered = io.BytesIO()
+        tpl.save(rendered)
+    except TemplateError as exc:
+        raise InputError(f"has a {{{{ … }}}} or {{% … %}} tag that cannot be rendered "
+                         f"({exc.__class__.__name__}: {exc})", path=path) from None
+    except CaseAuditError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - python-docx/docxtpl on a file Word may accept
+        raise InputError(f"cannot be opened as a template ({exc.__class__.__name__}: {exc})",
+                         path=path) from None
+    with zipfile.ZipFile(io.BytesIO(rendered.getvalue())) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    main = main_document_name(parts.get("_rels/.rels", b""))
+    if main not in parts:
+        raise InputError(f"has no main document part ({main})", path=path)
+    document = prepare_document(
+        parts[main], fields=fields, match_labels=partial(match_header_labels, form=form),
+        part=main, path=str(path) if path else None)
+    members = tuple((n, None if n == main else data) for n, data in parts.items())
+    return PreparedTemplate(source, dict(variables), members, main, document,
+                            frozenset(declared & ids), form)
+
+
+def _split_settings(settings: Mapping[str, str], columns: Mapping[str, str], form: Form
+                    ) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """--set NAME=VALUE: header fields for every form, the rest template variables."""
+    fixed: dict[str, str] = {}
+    variables: dict[str, str] = {}
+    notes: list[str] = []
+    ids = [f.id for f in header_fields(form)]
+    for key, raw in settings.items():
+        fid = key if key in ids else resolve_field(key, form=form)
+        if fid is None:
+            if not key.isidentifier():
+                raise InputError(f"--set {key}=…: not a header field ({', '.join(ids)}) "
+                                 "nor a template variable name")
+            variables[key] = raw
+            continue
+        if fid == CASE_NUMBER:
+            raise InputError("--set case_number: every form would get the same case number; "
+                             "case numbers come from the case list")
+        text, problem = field_value(fid, raw, form=form)
+        if problem:
+            notes.append(f"--set {key}: {problem}")
+        fixed[fid] = text or ""  # "--set team=" leaves the field blank in every form
+        overridden = [heading for heading, f in columns.items() if f == fid]
+        if overridden:
+            notes.append(f"--set {key} replaces the column {overridden[0]!r} for every form")
+    return fixed, variables, notes
+
+
+def _iso_dates(values: Mapping[str, str], form: Form) -> dict[str, str]:
+    """Date fields already written dd/mm/yyyy, as ISO dates for Word date pickers."""
+    out = {}
+    for fid, text in values.items():
+        if form.by_id.get(fid) is not None and form.field(fid).kind is Kind.DATE:
+            try:
+                out[fid] = dt.datetime.strptime(text, "%d/%m/%Y").date().isoformat()
+            except ValueError:
+                pass
+    return out
+
+
+def _member(name: str, when: tuple[int, ...]) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=when)  # type: ignore[arg-type]
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+# -- the register --------------------------------------------------------------------------------
+
+
+def _check_register(db: str | Path) -> None:
+    """Open the register before writing anything, so a bad --db fails the run early."""
+    from .register import Register
+
+    Register.open(db).close()
+
+
+def _record(db: str | Path, batch: Sequence[tuple[Case, Mapping[str, str]]],
+            forms: Sequence[Generated], created: Sequence[Path]) -> int:
+    """Record each form as an allocated audit; if that fails, the forms this run created go
+    too (a replaced file cannot be brought back, so one written with --force stays)."""
+    from .register import Allocation, record_allocations
+
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    allocations = [
+        Allocation(case_number=values[CASE_NUMBER], auditor=values.get("auditor"),
+                   audit_start_date=values.get("audit_start_date"),
+                   file_name=generated.path.name, generated_at=now)
+        for (_, values), generated in zip(batch, forms)
+    ]
+    try:
+        return record_allocations(db, allocations)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
