@@ -21,15 +21,16 @@ from functools import partial
 
 from dateutil import parser as date_parser
 
+from .form import ALLOWED_VALUES, Kind
+
 NA = "n/a"
-KINDS: frozenset[str] = frozenset(
-    {"text", "score", "grade", "yes_no", "level", "good_practice", "rating", "category", "date"}
-)
-GRADES: tuple[str, ...] = ("Inadequate", "Requires Improvement", "Good", "Outstanding")
-YES_NO: tuple[str, ...] = ("Yes", "No")
-LEVELS: tuple[str, ...] = ("Too High", "Appropriate", "Too Little")
-GOOD_PRACTICE: tuple[str, ...] = ("Yes", "With some work", "No")
-CATEGORIES: tuple[str, ...] = ("EH", "CIN", "CP", "LAC")  # form order: lists come out in it
+KINDS: frozenset[str] = frozenset(kind.value for kind in Kind)
+# The canonical values come from the form model, where every kind's allowed values are listed.
+GRADES: tuple[str, ...] = ALLOWED_VALUES[Kind.GRADE]
+YES_NO: tuple[str, ...] = ALLOWED_VALUES[Kind.YES_NO]
+LEVELS: tuple[str, ...] = ALLOWED_VALUES[Kind.LEVEL]
+GOOD_PRACTICE: tuple[str, ...] = ALLOWED_VALUES[Kind.GOOD_PRACTICE]
+CATEGORIES: tuple[str, ...] = ALLOWED_VALUES[Kind.CATEGORY]  # form order: lists come out in it
 
 ERROR = "error"
 WARNING = "warning"
