@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -167,6 +168,125 @@ def generate(cases: Path, outdir: Path, template: Path | None, name: str,
     finally:
         bar.close()
     click.echo(result.summary)
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--from/--to: a date in any writing the forms accept (12/03/2019, 2019-03-12), as ISO."""
+    if value is None:
+        return None
+    from .normalise import normalise
+
+    found = normalise("date", value).value
+    if not isinstance(found, str) or found == "n/a":
+        raise click.BadParameter(f"{value!r} is not a date (try 2019-03-12 or 12/03/2019)",
+                                 ctx=ctx, param=param)
+    return found
+
+
+_DB_OPTION = click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default="caseaudit.db",
+    show_default=True, help="The register (an SQLite file, readable by its owner only).")
+
+
+def _report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options ``report`` and ``collate`` share: output, filters, redaction."""
+    options = [
+        click.option("-o", "--output", required=True,
+                     type=click.Path(dir_okay=False, path_type=Path),
+                     help="The workbook to write (.xlsx)."),
+        click.option("--from", "date_from", callback=_iso_date, metavar="DATE",
+                     help="Only audits started on or after DATE."),
+        click.option("--to", "date_to", callback=_iso_date, metavar="DATE",
+                     help="Only audits started on or before DATE."),
+        click.option("--team", help="Only this team's audits (ignoring case)."),
+        click.option("--category", type=click.Choice(["EH", "CIN", "CP", "LAC"],
+                                                     case_sensitive=False),
+                     help="Only audits of this category."),
+        click.option("--redact", is_flag=True, help="Leave child names out of the workbook."),
+        click.option("--force", is_flag=True, help="Replace the workbook if it exists."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_DB_OPTION
+def ingest(paths: tuple[Path, ...], db: Path) -> None:
+    """Read returned forms (files, or folders of .docx) into the register.
+
+    Word's lock files (~$…) are skipped. Same bytes again are unchanged; a changed form is a
+    new revision. Forms that cannot be filed are recorded as failed and listed; the exit
+    status is still 0, as they are in the register's list of what to chase.
+
+    Example: caseaudit ingest returned/ --db audits.db
+    """
+    from .ingest import ingest as ingest_paths
+
+    bar = _TerminalProgress("Reading forms")
+    try:
+        summary = ingest_paths(paths, db, progress=lambda p: bar(p.done, p.total))
+    finally:
+        bar.close()
+    for path, why in summary.failures:
+        click.echo(f"caseaudit: {path}: failed: {why}", err=True)
+    click.echo(f"{db}: {summary.line()}")
+
+
+@cli.command()
+@_report_options
+@_DB_OPTION
+def report(output: Path, date_from: str | None, date_to: str | None, team: str | None,
+           category: str | None, redact: bool, force: bool, db: Path) -> None:
+    """Write the Excel workbook of the register's current audits.
+
+    Example: caseaudit report -o audits.xlsx --from 2019-04-01 --team "Blue Team"
+    """
+    from .register_read import ReportFilter
+    from .workbook import write_report
+
+    filters = ReportFilter(date_from, date_to, team, category)
+    click.echo(write_report(db, output, filters=filters, redact=redact, force=force).line())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_report_options
+def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_to: str | None,
+            team: str | None, category: str | None, redact: bool, force: bool) -> None:
+    """Read forms and write the workbook in one step (no register is kept).
+
+    Example: caseaudit collate samples/ -o audits.xlsx
+    """
+    from .collate import collate as collate_paths
+    from .register_read import ReportFilter
+
+    bar = _TerminalProgress("Reading forms")
+    try:
+        summary = collate_paths(paths, output, filters=ReportFilter(date_from, date_to, team,
+                                                                     category),
+                                redact=redact, force=force,
+                                progress=lambda p: bar(p.done, p.total))
+    finally:
+        bar.close()
+    for path, why in summary.ingest.failures:
+        click.echo(f"caseaudit: {path}: failed: {why}", err=True)
+    click.echo(summary.line())
+
+
+@cli.command()
+@click.argument("case_number")
+@_DB_OPTION
+def history(case_number: str, db: Path) -> None:
+    """List every revision of a case's audits, the current one first (*).
+
+    Example: caseaudit history CA-10231
+    """
+    from .register_read import format_history, read_history
+
+    for line in format_history(read_history(db, case_number)):
+        click.echo(line)
 
 
 def main() -> None:

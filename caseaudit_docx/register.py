@@ -28,91 +28,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import register_schema
 from .errors import RegisterError
 from .normalise import normalise
 from .record import ERROR, Problem, Record
 
-#: "CAUD": marks the SQLite file as a caseaudit register (PRAGMA application_id).
-APPLICATION_ID = 0x43415544
-DEFAULT_REGISTER = "caseaudit.db"
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder, not one a call
 
+#: What happened to a file on ingest (``files.outcome``).
 NEW, REVISED, UNCHANGED, FAILED = "new", "revised", "unchanged", "failed"
-OUTCOMES = (NEW, REVISED, UNCHANGED, FAILED)
-
-_SCHEMA_V1 = """
-CREATE TABLE files (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL,
-    size INTEGER,
-    sha256 TEXT,
-    modified TEXT,                      -- the file's modified time, UTC ISO 8601
-    ingested_at TEXT NOT NULL,          -- UTC ISO 8601
-    outcome TEXT NOT NULL CHECK (outcome IN ('new', 'revised', 'unchanged', 'failed')),
-    revision_id INTEGER REFERENCES revisions(id)
-);
-CREATE INDEX files_sha256 ON files(sha256);
-CREATE INDEX files_path ON files(path);
-
-CREATE TABLE audits (
-    id INTEGER PRIMARY KEY,
-    case_key TEXT NOT NULL,             -- the identity, as compared
-    auditor_key TEXT NOT NULL,
-    start_key TEXT NOT NULL,
-    case_number TEXT NOT NULL,          -- the identity, as first written
-    auditor TEXT,
-    audit_start_date TEXT,
-    current_revision_id INTEGER REFERENCES revisions(id),
-    UNIQUE (case_key, auditor_key, start_key)
-);
-
-CREATE TABLE revisions (
-    id INTEGER PRIMARY KEY,             -- also the order of ingest
-    audit_id INTEGER NOT NULL REFERENCES audits(id),
-    file_id INTEGER NOT NULL REFERENCES files(id),
-    sha256 TEXT NOT NULL UNIQUE,
-    saved_at TEXT,                      -- UTC ISO 8601; decides which revision is current
-    saved_at_basis TEXT CHECK (saved_at_basis IN ('document', 'file')),
-    template_name TEXT NOT NULL,
-    template_version TEXT NOT NULL,
-    extras TEXT NOT NULL DEFAULT '{}'   -- JSON: text found beyond the form
-);
-CREATE INDEX revisions_audit ON revisions(audit_id);
-
-CREATE TABLE field_values (
-    revision_id INTEGER NOT NULL REFERENCES revisions(id),
-    field_id TEXT NOT NULL,
-    text TEXT,
-    value TEXT,                         -- JSON of the normalised value; NULL when blank
-    PRIMARY KEY (revision_id, field_id)
-) WITHOUT ROWID;
-
-CREATE TABLE problems (
-    id INTEGER PRIMARY KEY,
-    file_id INTEGER NOT NULL REFERENCES files(id),
-    revision_id INTEGER REFERENCES revisions(id),
-    field_id TEXT,
-    level TEXT NOT NULL,
-    message TEXT NOT NULL
-);
-CREATE INDEX problems_revision ON problems(revision_id);
-CREATE INDEX problems_file ON problems(file_id);
-
-CREATE TABLE allocations (
-    id INTEGER PRIMARY KEY,
-    case_key TEXT NOT NULL,
-    auditor_key TEXT NOT NULL,
-    start_key TEXT NOT NULL,
-    case_number TEXT NOT NULL,
-    auditor TEXT,
-    audit_start_date TEXT,
-    file_name TEXT,
-    generated_at TEXT NOT NULL          -- UTC ISO 8601
-);
-"""
-
-#: Migration n takes a register from user_version n to n + 1. Append; never edit one.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -123,10 +47,6 @@ class FileInfo:
     size: int | None = None
     sha256: str | None = None
     modified: str | None = None  # UTC ISO 8601
-
-    @classmethod
-    def from_record(cls, record: Record) -> FileInfo:
-        return cls(record.source.file, record.source.size, record.source.sha256)
 
 
 @dataclass(frozen=True)
@@ -166,7 +86,8 @@ def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def audit_key(case_number: str | None, auditor: str | None, start: str | None) -> tuple[str, str, str]:
+def audit_key(case_number: str | None, auditor: str | None, start: str | None
+              ) -> tuple[str, str, str]:
     """The identity of an audit as compared: trimmed text, auditor ignoring case, date as ISO.
 
     ``start`` is normalised as a date when it reads as one, so "12/03/2019" and "2019-03-12"
@@ -182,11 +103,67 @@ def audit_key(case_number: str | None, auditor: str | None, start: str | None) -
 
 
 def record_key(record: Record) -> tuple[str, str, str]:
+    """:func:`audit_key` of a record: the start date's value when it has one, else its text."""
     date = record.fields.get("audit_start_date")
     start = date.value if date and isinstance(date.value, str) else (date.text if date else None)
     case = record.fields.get("case_number")
     auditor = record.fields.get("auditor")
     return audit_key(case.text if case else None, auditor.text if auditor else None, start)
+
+
+@dataclass(frozen=True)
+class PackedRecord:
+    """A record reduced to the rows the register writes.
+
+    Ingest builds these in its worker processes, so the JSON encoding and the identity are
+    computed in parallel and what crosses between processes is plain tuples of strings.
+    """
+
+    key: tuple[str, str, str]
+    case_number: str
+    auditor: str | None
+    modified: str | None  # the document's own last-modified time, UTC ISO 8601
+    file: str
+    size: int | None
+    sha256: str
+    template_name: str
+    template_version: str
+    extras: str  # JSON
+    fields: tuple[tuple[str, str | None, str | None], ...]  # (field id, text, value as JSON)
+    problems: tuple[tuple[str | None, str, str], ...]  # (field id, level, message)
+
+
+def pack(record: Record) -> PackedRecord:
+    """What :meth:`Register.add_record` stores of ``record``."""
+    auditor = record.fields.get("auditor")
+    return PackedRecord(
+        key=record_key(record),
+        case_number=_clean(record.fields["case_number"].text if "case_number" in record.fields
+                           else None),
+        auditor=_clean(auditor.text if auditor else None) or None,
+        modified=utc_iso(record.source.modified),
+        file=record.source.file,
+        size=record.source.size,
+        sha256=record.source.sha256,
+        template_name=record.template_name,
+        template_version=record.template_version,
+        extras=_JSON.encode(record.extras),
+        fields=tuple((fid, fv.text, None if fv.value is None else _JSON.encode(fv.value))
+                     for fid, fv in record.fields.items()),
+        problems=tuple((p.field, p.level, p.message) for p in record.problems),
+    )
+
+
+@contextmanager
+def register_errors(path: str | Path) -> Iterator[None]:
+    """SQLite's own failures (a full disk, a locked or damaged file) as one line for the user.
+
+    Whatever was being written is rolled back by then (see :meth:`Register.transaction`).
+    """
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise RegisterError(f"the register could not be used: {exc}", path=path) from exc
 
 
 def _now() -> str:
@@ -214,6 +191,7 @@ class Register:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self.last_file_id: int | None = None
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Register:
@@ -225,13 +203,21 @@ class Register:
             _create_private(path)
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise RegisterError(f"cannot open the register ({exc})", path=path) from exc
+        try:
+            # DELETE journal: no -wal/-shm files beside the register; SQLite gives the journal
+            # the register's own permissions (0600).
             conn.execute("PRAGMA journal_mode = DELETE")
-            register = cls(conn, path)
-            register._migrate()
+            conn.execute("PRAGMA foreign_keys = ON")
+            register_schema.migrate(conn, path)
         except sqlite3.DatabaseError as exc:
+            conn.close()
             raise RegisterError(f"not a caseaudit register ({exc})", path=path) from exc
-        return register
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
 
     def close(self) -> None:
         self.conn.close()
@@ -241,29 +227,6 @@ class Register:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _migrate(self) -> None:
-        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        has_tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != APPLICATION_ID and (has_tables or version):
-            raise RegisterError("not a caseaudit register (another SQLite database)",
-                                path=self.path)
-        if version > SCHEMA_VERSION:
-            raise RegisterError(f"made by a newer caseaudit (schema {version}, this one reads "
-                                f"up to {SCHEMA_VERSION}); upgrade caseaudit-docx", path=self.path)
-        for number in range(version, SCHEMA_VERSION):
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                self.conn.execute(f"PRAGMA user_version = {number + 1}")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
 
     @property
     def schema_version(self) -> int:
@@ -277,23 +240,28 @@ class Register:
 
         On any interruption the file being written is already rolled back (its savepoint), and
         the files finished before it are committed, so the register is as it was before that
-        file. Should the commit itself fail (a full disk), the whole batch is rolled back.
+        file. Should SQLite have given up the transaction, or the commit itself fail (a full
+        disk), the whole batch is rolled back instead: consistent, just a batch earlier.
         """
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.Error:
-                self.conn.execute("ROLLBACK")
+            self._commit(quiet=True)  # the error on its way out is the one to report
             raise
+        self._commit(quiet=False)
+
+    def _commit(self, *, quiet: bool) -> None:
+        """Commit what is complete; should that fail, roll back (and say so unless quiet)."""
+        if not self.conn.in_transaction:
+            return
         try:
             self.conn.execute("COMMIT")
-        except BaseException:
+        except sqlite3.Error:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise
+            if not quiet:
+                raise
 
     @contextmanager
     def _file_savepoint(self) -> Iterator[None]:
@@ -302,8 +270,9 @@ class Register:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK TO one_file")
-            self.conn.execute("RELEASE one_file")
+            if self.conn.in_transaction:  # SQLite may have rolled back everything already
+                self.conn.execute("ROLLBACK TO one_file")
+                self.conn.execute("RELEASE one_file")
             raise
         self.conn.execute("RELEASE one_file")
 
@@ -322,7 +291,15 @@ class Register:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (info.path, info.size, info.sha256, info.modified, _now(), outcome, revision_id),
         )
-        return int(cursor.lastrowid or 0)
+        self.last_file_id = int(cursor.lastrowid or 0)
+        return self.last_file_id
+
+    def last_failure_reason(self) -> str:
+        """The first error of the file written last: why it failed, in one line."""
+        row = self.conn.execute(
+            "SELECT message FROM problems WHERE file_id = ? ORDER BY level != 'error', id"
+            " LIMIT 1", (self.last_file_id,)).fetchone()
+        return str(row[0]) if row else "not filed"
 
     def _insert_problems(self, file_id: int, revision_id: int | None,
                          problems: Iterable[Problem]) -> None:
@@ -352,58 +329,55 @@ class Register:
         row = self.conn.execute("SELECT id FROM revisions WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row[0]) if row else None
 
-    def add_record(self, record: Record, info: FileInfo | None = None) -> str:
+    def add_record(self, record: Record | PackedRecord, info: FileInfo | None = None) -> str:
         """File one extracted form: new audit, new revision of one, unchanged, or failed.
 
         ``info`` describes the file (its modified time orders revisions when the document has
-        no last-modified property); by default it comes from ``record.source``.
+        no last-modified property); by default it comes from the record's source.
         """
-        info = info or FileInfo.from_record(record)
+        packed = record if isinstance(record, PackedRecord) else pack(record)
+        info = info or FileInfo(packed.file, packed.size, packed.sha256)
         if info.sha256 is None:
-            info = FileInfo(info.path, info.size, record.source.sha256, info.modified)
-        key = record_key(record)
-        if not key[0]:
+            info = FileInfo(info.path, info.size, packed.sha256, info.modified)
+        if not packed.key[0]:
             missing = Problem("case_number", ERROR,
                               "no case number, so the form cannot be filed as an audit")
-            return self.add_failure(info, (*record.problems, missing))
+            return self.add_failure(info, (missing, *(Problem(*p) for p in packed.problems)))
         if self.is_known(info.sha256):
             return self.add_unchanged(info)
         with self._file_savepoint():
-            return self._add_revision(record, info, key)
+            return self._add_revision(packed, info)
 
-    def _add_revision(self, record: Record, info: FileInfo, key: tuple[str, str, str]) -> str:
+    def _add_revision(self, packed: PackedRecord, info: FileInfo) -> str:
         row = self.conn.execute(
-            "SELECT id FROM audits WHERE case_key = ? AND auditor_key = ? AND start_key = ?", key
+            "SELECT id FROM audits WHERE case_key = ? AND auditor_key = ? AND start_key = ?",
+            packed.key,
         ).fetchone()
         if row:
             audit_id, outcome = int(row[0]), REVISED
         else:
             outcome = NEW
-            auditor = record.fields.get("auditor")
             audit_id = int(self.conn.execute(
                 "INSERT INTO audits (case_key, auditor_key, start_key, case_number, auditor,"
                 " audit_start_date) VALUES (?, ?, ?, ?, ?, ?)",
-                (*key, _clean(record.text("case_number")),
-                 _clean(auditor.text if auditor else None) or None, key[2] or None),
+                (*packed.key, packed.case_number, packed.auditor, packed.key[2] or None),
             ).lastrowid or 0)
         file_id = self._insert_file(info, outcome)
-        saved_at, basis = utc_iso(record.source.modified), "document"
+        saved_at, basis = packed.modified, "document"  # type: tuple[str | None, str | None]
         if saved_at is None:
             saved_at, basis = info.modified, ("file" if info.modified else None)
         revision_id = int(self.conn.execute(
             "INSERT INTO revisions (audit_id, file_id, sha256, saved_at, saved_at_basis,"
             " template_name, template_version, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (audit_id, file_id, info.sha256, saved_at, basis, record.template_name,
-             record.template_version, json.dumps(record.extras, ensure_ascii=False)),
+            (audit_id, file_id, info.sha256, saved_at, basis, packed.template_name,
+             packed.template_version, packed.extras),
         ).lastrowid or 0)
         self.conn.execute("UPDATE files SET revision_id = ? WHERE id = ?", (revision_id, file_id))
         self.conn.executemany(
             "INSERT INTO field_values (revision_id, field_id, text, value) VALUES (?, ?, ?, ?)",
-            [(revision_id, fid, fv.text,
-              None if fv.value is None else json.dumps(fv.value, ensure_ascii=False))
-             for fid, fv in record.fields.items()],
+            [(revision_id, *row) for row in packed.fields],
         )
-        self._insert_problems(file_id, revision_id, record.problems)
+        self._insert_problems(file_id, revision_id, (Problem(*p) for p in packed.problems))
         # Current = saved last; revisions with no time lose to those with one; then ingest order.
         self.conn.execute(
             "UPDATE audits SET current_revision_id = (SELECT id FROM revisions WHERE audit_id = ?"
@@ -433,5 +407,5 @@ class Register:
 
 def record_allocations(db_path: str | Path, allocations: Iterable[Allocation]) -> int:
     """Record audits sent out pre-filled (for ``caseaudit generate --db``); returns the count."""
-    with Register.open(db_path) as register:
+    with register_errors(db_path), Register.open(db_path) as register:
         return register.add_allocations(allocations)

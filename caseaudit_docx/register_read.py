@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .record import FieldValue, Problem, Record, Source
-from .register import Register, audit_key
+from .register import Register, audit_key, register_errors
 
 _HEADER_FIELDS = ("team", "category", "audit_start_date")
 
@@ -100,28 +100,39 @@ def _load(value: str | None) -> object:
     return None if value is None else json.loads(value)
 
 
+@dataclass
+class _Head:
+    """What the filters look at: an audit's start date, team and categories."""
+
+    case: str
+    audit_id: int
+    start: str | None = None
+    team: str | None = None
+    categories: list[str] = field(default_factory=list)
+
+
 def current_audit_ids(register: Register, filters: ReportFilter | None = None) -> list[int]:
     """Revision ids of the current audits the filter keeps, by audit start date then case."""
     filters = filters or ReportFilter()
-    heads: dict[int, dict[str, object]] = {}
+    heads: dict[int, _Head] = {}
     for revision_id, case, audit_id, field_id, text, value in register.conn.execute(
         "SELECT a.current_revision_id, a.case_number, a.id, fv.field_id, fv.text, fv.value"
         " FROM audits a LEFT JOIN field_values fv ON fv.revision_id = a.current_revision_id"
         " AND fv.field_id IN (?, ?, ?) WHERE a.current_revision_id IS NOT NULL",
         _HEADER_FIELDS,
     ):
-        head = heads.setdefault(revision_id, {"case": case, "audit": audit_id})
-        if field_id:
-            head[field_id] = (text, _load(value))
-    kept = []
-    for revision_id, head in heads.items():
-        start = head.get("audit_start_date", (None, None))[1]  # type: ignore[index]
-        start = start if isinstance(start, str) and start != "n/a" else None
-        team = head.get("team", (None, None))[0]  # type: ignore[index]
-        categories = head.get("category", (None, None))[1] or []  # type: ignore[index]
-        if filters.matches(start, team, categories if isinstance(categories, list) else []):
-            kept.append((start or "9999", str(head["case"]), int(head["audit"]), revision_id))
-    return [item[3] for item in sorted(kept)]
+        head = heads.setdefault(revision_id, _Head(case, audit_id))
+        loaded = _load(value)
+        if field_id == "audit_start_date" and isinstance(loaded, str) and loaded != "n/a":
+            head.start = loaded
+        elif field_id == "team":
+            head.team = text
+        elif field_id == "category" and isinstance(loaded, list):
+            head.categories = loaded
+    kept = sorted((head.start or "9999", head.case, head.audit_id, revision_id)
+                  for revision_id, head in heads.items()
+                  if filters.matches(head.start, head.team, head.categories))
+    return [item[3] for item in kept]
 
 
 def iter_current(register: Register, revision_ids: Sequence[int],
@@ -169,17 +180,39 @@ def history(register: Register, case_number: str) -> list[RevisionInfo]:
         " r.saved_at IS NULL, r.saved_at DESC, r.id DESC",
         (key,),
     ).fetchall()
-    return [RevisionInfo(*row[:10], bool(row[10]), row[11]) for row in rows]
+    return [RevisionInfo(audit_id=row[0], revision_id=row[1], case_number=row[2],
+                         auditor=row[3], audit_start_date=row[4], file=row[5], sha256=row[6],
+                         saved_at=row[7], saved_at_basis=row[8], ingested_at=row[9],
+                         current=bool(row[10]), problems=row[11]) for row in rows]
 
 
 def read_history(db_path: str | Path, case_number: str) -> list[RevisionInfo]:
     """:func:`history` for the CLI: an unknown case is the user's error, said in one line."""
-    with Register.open(db_path, create=False) as register:
+    with register_errors(db_path), Register.open(db_path, create=False) as register:
         found = history(register, case_number)
     if not found:
         raise InputError(f"no audit with case number {case_number.strip()!r} in the register",
                          path=db_path)
     return found
+
+
+def format_history(revisions: Sequence[RevisionInfo]) -> list[str]:
+    """Lines for ``caseaudit history``: each audit, then its revisions, current first ("*")."""
+    lines: list[str] = []
+    audit = None
+    for rev in revisions:
+        if rev.audit_id != audit:
+            audit = rev.audit_id
+            count = sum(1 for r in revisions if r.audit_id == audit)
+            lines.append(f"{rev.case_number}, auditor {rev.auditor or '(none)'}, audit start "
+                         f"{rev.audit_start_date or '(none)'}: {count} revision"
+                         f"{'s' * (count != 1)}")
+        saved = (rev.saved_at or "").replace("T", " ").replace("Z", "")[:16] or "time unknown"
+        basis = {"document": "saved", "file": "file modified"}.get(rev.saved_at_basis or "", "")
+        problems = f", {rev.problems} problem{'s' * (rev.problems != 1)}" if rev.problems else ""
+        lines.append(f"  {'*' if rev.current else ' '} {saved} ({basis or 'ingest order'}) "
+                     f"{rev.file}{problems}{'  (current)' if rev.current else ''}")
+    return lines
 
 
 def failed_files(register: Register) -> list[FailedFile]:
@@ -202,15 +235,18 @@ def failed_files(register: Register) -> list[FailedFile]:
 
 
 def allocations(register: Register) -> list[AllocationRow]:
-    return [AllocationRow(*row[:5], key=tuple(row[5:]))  # type: ignore[arg-type]
-            for row in register.conn.execute(
+    """Audits sent out by ``caseaudit generate --db``, oldest first."""
+    return [AllocationRow(case_number=case, auditor=auditor, audit_start_date=start,
+                          file_name=name, generated_at=when, key=(case_key, auditor_key, key))
+            for case, auditor, start, name, when, case_key, auditor_key, key
+            in register.conn.execute(
                 "SELECT case_number, auditor, audit_start_date, file_name, generated_at,"
                 " case_key, auditor_key, start_key FROM allocations ORDER BY generated_at, id")]
 
 
 def audit_keys(register: Register) -> list[tuple[str, str, str]]:
     """The identity of every audit in the register, for matching allocations to returns."""
-    return [tuple(row) for row in register.conn.execute(  # type: ignore[misc]
+    return [(case, auditor, start) for case, auditor, start in register.conn.execute(
         "SELECT case_key, auditor_key, start_key FROM audits")]
 
 

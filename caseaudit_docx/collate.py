@@ -1,0 +1,51 @@
+"""``caseaudit collate``: forms in, workbook out, in one step, leaving no register behind.
+
+The register is made in a private temporary folder (0700, the file itself 0600: the forms name
+children), filled by :func:`~caseaudit_docx.ingest.ingest`, reported by
+:func:`~caseaudit_docx.workbook.write_report`, and deleted afterwards, even when a step fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ingest import IngestSummary, Progress, ingest
+from .register_read import ReportFilter
+from .workbook import ReportSummary, check_output, write_report
+
+
+@dataclass(frozen=True)
+class CollateSummary:
+    ingest: IngestSummary
+    report: ReportSummary
+
+    def line(self) -> str:
+        return f"Read {self.ingest.line()}. {self.report.line()}"
+
+
+def collate(
+    paths: Iterable[str | Path],
+    output: str | Path,
+    *,
+    filters: ReportFilter | None = None,
+    redact: bool = False,
+    force: bool = False,
+    report_date: dt.date | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> CollateSummary:
+    """Ingest ``paths`` into a temporary register and write the workbook to ``output``."""
+    check_output(Path(output), force)  # before reading anything: fail fast on the output
+    folder = tempfile.mkdtemp(prefix="caseaudit-")
+    try:
+        db = Path(folder) / "register.db"
+        read = ingest(paths, db, progress=progress)
+        written = write_report(db, output, filters=filters, redact=redact, force=force,
+                               report_date=report_date)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return CollateSummary(read, written)

@@ -1,0 +1,267 @@
+"""Batch ingest: folders of returned forms into the register.
+
+Reading a form costs milliseconds of XML parsing, writing it to SQLite far less, so extraction
+is spread over the CPU cores (a process pool fed small chunks of paths) while the main process
+hashes files, skips bytes the register already holds and writes results in order, one
+transaction per batch. Progress is reported through a callback, so the library stays free of
+any user interface; the CLI turns it into a progress bar on a terminal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CaseAuditError, InputError
+from .record import ERROR, Problem, Record
+from .register import (
+    FAILED, UNCHANGED, FileInfo, PackedRecord, Register, pack, register_errors, utc_iso,
+)
+
+Extractor = Callable[[str], Record]
+LOCK_PREFIX = "~$"  # Word's owner files beside an open document: never a form
+
+
+@dataclass(frozen=True)
+class Found:
+    """The forms to ingest, in a stable order, and how many lock files were left out."""
+
+    files: tuple[Path, ...]
+    lock_files: int = 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One file written: the callback's argument."""
+
+    done: int
+    total: int
+    path: str
+    outcome: str
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest did, for the closing line."""
+
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    lock_files: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def line(self) -> str:
+        text = (f"{self.new} new, {self.revised} revised, {self.unchanged} unchanged, "
+                f"{self.failed} failed")
+        if self.lock_files:
+            text += f" ({self.lock_files} lock file{'s' * (self.lock_files != 1)} skipped)"
+        return text
+
+
+def _is_lock_file(path: Path) -> bool:
+    return path.name.startswith(LOCK_PREFIX)
+
+
+def find_forms(paths: Iterable[str | Path]) -> Found:
+    """Files as given, and every ``*.docx`` under folders (recursive); lock files counted.
+
+    A path that does not exist is the user's error. A file named explicitly is taken whatever
+    its extension: if it is not a form, ingest records it as failed and says why.
+    """
+    seen: set[str] = set()
+    files: list[Path] = []
+    locks = 0
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                Path(root) / name
+                for root, _dirs, names in os.walk(path)
+                for name in names if name.lower().endswith(".docx")
+            )
+        elif path.exists():
+            found = [path]
+        else:
+            raise InputError("no such file or folder", path=path)
+        for item in found:
+            if _is_lock_file(item):
+                locks += 1
+                continue
+            key = os.path.abspath(item)
+            if key not in seen:
+                seen.add(key)
+                files.append(Path(key))
+    return Found(tuple(files), locks)
+
+
+def _file_info(path: Path) -> tuple[FileInfo, Problem | None]:
+    """Size, modified time and sha256 of a file, read in the main process (cheap, sequential)."""
+    try:
+        stat = path.stat()
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        return FileInfo(str(path)), Problem(None, ERROR, f"cannot be read: {exc.strerror}")
+    return FileInfo(str(path), stat.st_size, digest.hexdigest(), utc_iso(stat.st_mtime)), None
+
+
+def _default_extractor(path: str) -> Record:
+    """The real extraction, imported in the worker (the pool sends names, not code)."""
+    from .extract import extract_file
+
+    return extract_file(path)
+
+
+_Result = tuple[PackedRecord | None, tuple[Problem, ...]]
+
+
+def _extract_one(path: str, extractor: Extractor) -> _Result:
+    """A form read and packed for the register, or why it could not be read."""
+    try:
+        return pack(extractor(path)), ()
+    except CaseAuditError as exc:
+        return None, (Problem(None, ERROR, exc.message),)
+    except Exception as exc:  # noqa: BLE001 - a form that breaks the reader fails, not the run
+        return None, (Problem(None, ERROR, f"could not be read ({type(exc).__name__}: {exc})"),)
+
+
+def _extract_many(paths: Sequence[str], extractor: Extractor) -> list[_Result]:
+    """One task of the pool: a few paths, so that process hops cost little per form."""
+    return [_extract_one(path, extractor) for path in paths]
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which rolls back and stops them cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@dataclass
+class _Item:
+    info: FileInfo
+    outcome: str | None = None  # decided before extraction: unchanged, or failed to read
+    problems: tuple[Problem, ...] = ()
+
+
+def _plan(files: Sequence[Path], register: Register) -> Iterator[_Item]:
+    """Hash each file; bytes already in the register (or earlier in this run) need no reading."""
+    in_run: set[str] = set()
+    for path in files:
+        info, problem = _file_info(path)
+        if problem:
+            yield _Item(info, FAILED, (problem,))
+        elif info.sha256 in in_run or register.is_known(info.sha256):
+            yield _Item(info, UNCHANGED)
+        else:
+            in_run.add(info.sha256 or "")
+            yield _Item(info)
+
+
+def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
+    chunk: list[_Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Writer:
+    """Writes chunks in order, committing every ``batch_size`` files."""
+
+    def __init__(self, register: Register, total: int, batch_size: int,
+                 progress: Callable[[Progress], None] | None) -> None:
+        self.register, self.total, self.batch_size = register, total, batch_size
+        self.progress = progress
+        self.summary = IngestSummary()
+        self.done = 0
+
+    def write(self, chunk: list[_Item], results: list[_Result]) -> None:
+        extracted = iter(results)
+        with self.register.transaction():
+            for item in chunk:
+                outcome = self._write_one(item, extracted)
+                self.summary.count(outcome)
+                self.done += 1
+                if self.progress:
+                    self.progress(Progress(self.done, self.total, item.info.path, outcome))
+
+    def _write_one(self, item: _Item, extracted: Iterator[_Result]) -> str:
+        register = self.register
+        if item.outcome == UNCHANGED:
+            return register.add_unchanged(item.info)
+        record, problems = (None, item.problems) if item.outcome == FAILED else next(extracted)
+        if record is None:
+            outcome = register.add_failure(item.info, problems)
+        else:
+            outcome = register.add_record(record, item.info)
+        if outcome == FAILED:
+            self.summary.failures.append((item.info.path, register.last_failure_reason()))
+        return outcome
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    db_path: str | Path,
+    *,
+    workers: int | None = None,
+    chunk_size: int = 8,
+    batch_size: int = 64,
+    progress: Callable[[Progress], None] | None = None,
+    extractor: Extractor | None = None,
+) -> IngestSummary:
+    """Ingest the forms under ``paths`` into the register at ``db_path``.
+
+    ``workers`` defaults to the CPU count; 1 reads in this process. ``extractor`` (a picklable
+    function of a path) stands in for :func:`caseaudit_docx.extract.extract_file` in tests.
+    ``progress`` is called after each file is written; an exception it raises (Ctrl-C
+    included) stops the ingest with every file before the current one committed.
+    """
+    found = find_forms(paths)
+    extractor = extractor or _default_extractor
+    workers = max(1, workers or os.cpu_count() or 1)
+    with register_errors(db_path), Register.open(db_path) as register:
+        writer = _Writer(register, len(found.files), max(1, batch_size), progress)
+        chunks = _chunks(_plan(found.files, register), max(1, chunk_size))
+        if workers == 1 or len(found.files) <= chunk_size:
+            for chunk in chunks:
+                todo = [item.info.path for item in chunk if item.outcome is None]
+                writer.write(chunk, _extract_many(todo, extractor))
+        else:
+            _run_pool(chunks, writer, extractor, workers)
+    writer.summary.lock_files = found.lock_files
+    return writer.summary
+
+
+def _run_pool(chunks: Iterator[list[_Item]], writer: _Writer, extractor: Extractor,
+              workers: int) -> None:
+    """Keep the pool a few chunks ahead of the writer; on any interruption, stop it at once."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    pending: deque[tuple[list[_Item], Future[list[_Result]]]] = deque()
+    try:
+        for chunk in chunks:
+            todo = [item.info.path for item in chunk if item.outcome is None]
+            pending.append((chunk, pool.submit(_extract_many, todo, extractor)))
+            while len(pending) > workers * 3:
+                done, future = pending.popleft()
+                writer.write(done, future.result())
+        while pending:
+            done, future = pending.popleft()
+            writer.write(done, future.result())
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()

@@ -1,0 +1,132 @@
+"""The register's schema and its migrations, numbered by ``PRAGMA user_version``.
+
+A register made by an older caseaudit is brought forward on open, one migration at a time,
+each in its own transaction; one made by a newer caseaudit, or any other SQLite file, is
+refused with a message rather than altered.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import RegisterError
+
+#: "CAUD": marks the SQLite file as a caseaudit register (PRAGMA application_id).
+APPLICATION_ID = 0x43415544
+
+
+_SCHEMA_V1 = """
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    size INTEGER,
+    sha256 TEXT,
+    modified TEXT,                      -- the file's modified time, UTC ISO 8601
+    ingested_at TEXT NOT NULL,          -- UTC ISO 8601
+    outcome TEXT NOT NULL CHECK (outcome IN ('new', 'revised', 'unchanged', 'failed')),
+    revision_id INTEGER REFERENCES revisions(id)
+);
+CREATE INDEX files_sha256 ON files(sha256);
+CREATE INDEX files_path ON files(path);
+
+CREATE TABLE audits (
+    id INTEGER PRIMARY KEY,
+    case_key TEXT NOT NULL,             -- the identity, as compared
+    auditor_key TEXT NOT NULL,
+    start_key TEXT NOT NULL,
+    case_number TEXT NOT NULL,          -- the identity, as first written
+    auditor TEXT,
+    audit_start_date TEXT,
+    current_revision_id INTEGER REFERENCES revisions(id),
+    UNIQUE (case_key, auditor_key, start_key)
+);
+
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY,             -- also the order of ingest
+    audit_id INTEGER NOT NULL REFERENCES audits(id),
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    sha256 TEXT NOT NULL UNIQUE,
+    saved_at TEXT,                      -- UTC ISO 8601; decides which revision is current
+    saved_at_basis TEXT CHECK (saved_at_basis IN ('document', 'file')),
+    template_name TEXT NOT NULL,
+    template_version TEXT NOT NULL,
+    extras TEXT NOT NULL DEFAULT '{}'   -- JSON: text found beyond the form
+);
+CREATE INDEX revisions_audit ON revisions(audit_id);
+
+CREATE TABLE field_values (
+    revision_id INTEGER NOT NULL REFERENCES revisions(id),
+    field_id TEXT NOT NULL,
+    text TEXT,
+    value TEXT,                         -- JSON of the normalised value; NULL when blank
+    PRIMARY KEY (revision_id, field_id)
+) WITHOUT ROWID;
+
+CREATE TABLE problems (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    revision_id INTEGER REFERENCES revisions(id),
+    field_id TEXT,
+    level TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE INDEX problems_revision ON problems(revision_id);
+CREATE INDEX problems_file ON problems(file_id);
+
+CREATE TABLE allocations (
+    id INTEGER PRIMARY KEY,
+    case_key TEXT NOT NULL,
+    auditor_key TEXT NOT NULL,
+    start_key TEXT NOT NULL,
+    case_number TEXT NOT NULL,
+    auditor TEXT,
+    audit_start_date TEXT,
+    file_name TEXT,
+    generated_at TEXT NOT NULL          -- UTC ISO 8601
+);
+"""
+
+#: Migration n takes a register from user_version n to n + 1. Append; never edit one.
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a script, one by one, so a migration runs inside our transaction.
+
+    (``executescript`` would commit first.) Split where SQLite says a statement is complete,
+    so a semicolon inside a comment or a string does not cut one in two.
+    """
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
+    if buffer.strip():
+        yield buffer
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the register at ``conn`` to :data:`SCHEMA_VERSION` (or refuse it)."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if app_id != APPLICATION_ID and (has_tables or version):
+        raise RegisterError("not a caseaudit register (another SQLite database)", path=path)
+    if version > SCHEMA_VERSION:
+        raise RegisterError(f"made by a newer caseaudit (schema {version}, this one reads "
+                            f"up to {SCHEMA_VERSION}); upgrade caseaudit-docx", path=path)
+    for number in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")

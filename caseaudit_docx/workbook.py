@@ -1,0 +1,152 @@
+"""The register as an Excel workbook for managers and inspectors (``caseaudit report``).
+
+One pass over the current audits feeds every sheet at once, in openpyxl's write-only mode, so
+a report over 10,000 audits stays within tens of megabytes. The sheets, in order: Summary (with
+native charts), Completion, Moderation, Audits, Scores, Responses (continued on "Responses 2"…
+past Excel's row limit), Actions, Parents, Commentary and themes, Problems, Fields.
+The cells' safety rules live in :mod:`caseaudit_docx.workbook_cells`; the per-audit sheets in
+:mod:`caseaudit_docx.workbook_sheets`; the figures in :mod:`caseaudit_docx.workbook_summary`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+from .errors import OutputError
+from .register import Register, register_errors
+from .register_read import (
+    ReportFilter, allocations, audit_keys, current_audit_ids, failed_files, iter_current,
+)
+from .workbook_cells import EXCEL_MAX_ROWS, Sheet, Styles
+from .workbook_sheets import AuditSheets
+from .workbook_summary import (
+    SUMMARY_WIDTHS, Note, Stats, write_completion, write_moderation, write_summary,
+)
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What was written, for the closing line."""
+
+    path: Path
+    audits: int
+    failed_files: int
+    responses_sheets: tuple[str, ...]
+
+    def line(self) -> str:
+        text = f"Wrote {self.path}: {self.audits} audit{'s' * (self.audits != 1)}"
+        if self.failed_files:
+            text += f", {self.failed_files} failed file{'s' * (self.failed_files != 1)} " \
+                    "listed under Problems"
+        if len(self.responses_sheets) > 1:
+            text += f"; Responses continues on {', '.join(self.responses_sheets[1:])}"
+        return text
+
+
+def check_output(output: Path, force: bool) -> None:
+    """Refuse an output we must not or cannot write, before any work is done."""
+    if output.suffix.lower() != ".xlsx":
+        raise OutputError("the workbook's name must end in .xlsx", path=output)
+    if output.exists() and not force:
+        raise OutputError("already exists (use --force to replace it)", path=output)
+    if not output.parent.is_dir():
+        raise OutputError("its folder does not exist", path=output)
+
+
+def write_report(
+    db_path: str | Path,
+    output: str | Path,
+    *,
+    filters: ReportFilter | None = None,
+    redact: bool = False,
+    report_date: dt.date | None = None,
+    max_rows: int = EXCEL_MAX_ROWS,
+    force: bool = False,
+) -> ReportSummary:
+    """Write the workbook for the register at ``db_path`` to ``output`` (.xlsx).
+
+    ``report_date`` (default today) decides which actions are overdue; ``max_rows`` is the
+    row limit of a sheet (Excel's, unless a test wants continuation sooner). The file is
+    written under a temporary name and renamed, so a failed run leaves no half workbook.
+    """
+    output = Path(output)
+    check_output(output, force)
+    filters = filters or ReportFilter()
+    report_date = report_date or dt.date.today()
+    with register_errors(db_path), Register.open(db_path, create=False) as register:
+        book = Workbook(write_only=True)
+        styles = Styles(book)
+        summary = Sheet(book, styles, "Summary", widths=SUMMARY_WIDTHS)
+        completion, moderation = (Sheet(book, styles, title)
+                                  for title in ("Completion", "Moderation"))
+        sheets = AuditSheets(book, styles, redact=redact, report_date=report_date,
+                             max_rows=max_rows)
+        everything = [summary, completion, moderation, *sheets.all()]
+        try:
+            stats = Stats(redact=redact)
+            failures = failed_files(register)
+            sheets.add_failures(failures)
+            for audit in iter_current(register, current_audit_ids(register, filters)):
+                stats.add(audit)
+                sheets.add(audit)
+            sent = [a for a in allocations(register) if _in_dates(a.audit_start_date, filters)]
+            keys = audit_keys(register)
+            responses = sheets.close()
+            notes: list[Note] = [
+                ("report date (actions due before it are overdue)", report_date, None, None),
+                ("audits covered", filters.describe(), None, None),
+                ("child names", "left out" if redact else "included", None,
+                 "--redact leaves them out of every sheet" if redact else None),
+                ("files that could not be filed as audits", len(failures), None,
+                 "see Problems"),
+            ]
+            if len(responses) > 1:
+                notes.append(("Responses sheets", len(responses), None,
+                              f"Responses passed Excel's limit of {max_rows:,} rows a sheet "
+                              f"and continues on {', '.join(responses[1:])}"))
+            write_summary(summary, stats, notes=notes)
+            write_completion(completion, stats, sent, keys, report_date)
+            write_moderation(moderation, stats)
+            for sheet in (summary, completion, moderation):
+                sheet.close()
+        except BaseException:
+            for sheet in [*everything, *sheets.all()]:
+                sheet.discard()
+            raise
+    _save(book, output)
+    return ReportSummary(output, stats.audits, len(failures), tuple(responses))
+
+
+def _in_dates(start: str | None, filters: ReportFilter) -> bool:
+    """Whether an allocation falls in the report's dates (team and category: not known)."""
+    if not (filters.date_from or filters.date_to):
+        return True
+    if not start:
+        return False
+    return (not filters.date_from or start >= filters.date_from) and (
+        not filters.date_to or start <= filters.date_to)
+
+
+def _save(book: Workbook, output: Path) -> None:
+    """Save under a temporary name, then rename: a failed run leaves no half workbook.
+
+    ``ExcelWriter`` is what ``Workbook.save`` uses; called here with our own archive so the
+    deflate level can be 1: the XML of a 10,000-audit report is over 500 MB, and level 1
+    compresses it three times faster than the default for a file about a fifth larger.
+    """
+    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        with ZipFile(temporary, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
+            ExcelWriter(book, archive).save()
+        os.replace(temporary, output)
+    except OSError as exc:
+        raise OutputError(f"cannot be written: {exc.strerror}", path=output) from exc
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -1,0 +1,176 @@
+"""Batch ingest: finding forms, revisions, duplicates, failures, interruptions, the pool."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from caseaudit_docx.errors import InputError, NotAFormError
+from caseaudit_docx.form_v32 import FORM
+from caseaudit_docx.ingest import Progress, find_forms, ingest
+from caseaudit_docx.record import Record
+from caseaudit_docx.register import Register
+from caseaudit_docx.register_read import current_audit_ids, failed_files, history, iter_current
+
+from .conftest import ROOT
+from .records import make_record
+
+SAMPLES = ROOT / "samples"
+SAMPLE_FILES = sorted(SAMPLES.glob("*.docx"))
+
+
+def fake_extract(path: str) -> Record:
+    """Stands in for extraction (module level, so the process pool can pickle it): the
+    "form" is a record's JSON; a file starting with "not a form" is not one."""
+    data = Path(path).read_bytes()
+    if data.startswith(b"not a form"):
+        raise NotAFormError("not a Word document", path=path)
+    if data.startswith(b"crash"):
+        raise ValueError("the reader broke")
+    return Record.from_dict(json.loads(data))
+
+
+def _write(folder: Path, name: str, record: Record | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(record if isinstance(record, bytes) else
+                     json.dumps(record.to_dict()).encode())
+    return path
+
+
+def _count(db: Path, sql: str) -> int:
+    with Register.open(db) as register:
+        return register.conn.execute(sql).fetchone()[0]
+
+
+# -- finding forms ------------------------------------------------------------------------------
+
+
+def test_find_forms_recurses_skips_lock_files_and_takes_named_files(tmp_path: Path) -> None:
+    for name in ("a.docx", "sub/b.DOCX", "sub/deeper/c.docx", "sub/~$b.DOCX", "~$a.docx",
+                 "notes.txt", "sub/old.doc"):
+        _write(tmp_path, name, b"x")
+    named = _write(tmp_path / "elsewhere", "report.pdf", b"x")
+    found = find_forms([tmp_path, named, tmp_path / "a.docx"])
+    names = [p.relative_to(tmp_path).as_posix() for p in found.files]
+    assert names == ["a.docx", "sub/b.DOCX", "sub/deeper/c.docx", "elsewhere/report.pdf"]
+    assert found.lock_files == 2
+    assert all(p.is_absolute() for p in found.files)
+
+
+def test_a_missing_path_is_the_users_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file or folder"):
+        find_forms([tmp_path / "nowhere"])
+
+
+# -- with a stand-in extractor --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_outcomes_and_the_closing_line(tmp_path: Path, workers: int) -> None:
+    forms = tmp_path / "forms"
+    first = make_record("1", modified="2019-04-01T09:00:00Z")
+    corrected = make_record("1", q1__score=5, modified="2019-05-01T09:00:00Z")
+    _write(forms, "01.docx", first)
+    _write(forms, "01-corrected.docx", corrected)
+    _write(forms, "01-copy.docx", first)  # the same bytes under another name
+    _write(forms, "02.docx", make_record("2"))
+    _write(forms, "no-case.docx", make_record(None))
+    _write(forms, "junk.docx", b"not a form at all")
+    _write(forms, "crash.docx", b"crash")
+    _write(forms, "~$01.docx", b"lock")
+    for n in range(3, 20):  # enough files for several chunks in the pool
+        _write(forms, f"{n:02d}.docx", make_record(str(n)))
+    db = tmp_path / "r.db"
+    seen: list[Progress] = []
+    summary = ingest([forms], db, workers=workers, chunk_size=4, batch_size=5,
+                     progress=seen.append, extractor=fake_extract)
+    assert (summary.new, summary.revised, summary.unchanged, summary.failed) == (19, 1, 1, 3)
+    assert summary.line() == "19 new, 1 revised, 1 unchanged, 3 failed (1 lock file skipped)"
+    assert [p.done for p in seen] == list(range(1, 25)) and {p.total for p in seen} == {24}
+    reasons = {Path(p).name: why for p, why in summary.failures}
+    assert reasons == {"no-case.docx": "no case number, so the form cannot be filed as an audit",
+                       "junk.docx": "not a Word document",
+                       "crash.docx": "could not be read (ValueError: the reader broke)"}
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+    again = ingest([forms], db, workers=workers, extractor=fake_extract)
+    assert (again.new, again.revised, again.unchanged, again.failed) == (0, 0, 24, 0)
+    with Register.open(db) as register:
+        assert {Path(f.path).name for f in failed_files(register)} == set(reasons)
+        [current] = [a for a in iter_current(register, current_audit_ids(register))
+                     if a.record.text("case_number") == "1"]
+        assert current.record.value("q1.score") == 5 and current.revisions == 2
+
+
+def test_an_interrupted_ingest_keeps_what_was_written(tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    for n in range(12):
+        _write(forms, f"{n:02d}.docx", make_record(str(n)))
+    db = tmp_path / "r.db"
+
+    def stop_after_five(progress: Progress) -> None:
+        if progress.done == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest([forms], db, workers=2, chunk_size=2, batch_size=4, progress=stop_after_five,
+               extractor=fake_extract)
+    assert _count(db, "SELECT count(*) FROM files") == 5
+    assert _count(db, "SELECT count(*) FROM revisions") == 5
+    assert _count(db, "SELECT count(*) FROM field_values") == 5 * len(FORM.field_ids)
+    assert _count(db, "SELECT count(*) FROM audits WHERE current_revision_id IS NULL") == 0
+    rest = ingest([forms], db, workers=1, extractor=fake_extract)
+    assert (rest.new, rest.unchanged) == (7, 5)
+
+
+# -- real forms -----------------------------------------------------------------------------------
+
+
+def test_samples_twice_second_run_all_unchanged(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    first = ingest([SAMPLES], db)
+    assert (first.new, first.revised, first.failed) == (len(SAMPLE_FILES) - 1, 1, 0)
+    second = ingest([SAMPLES], db)
+    assert (second.new, second.revised, second.unchanged, second.failed) == (
+        0, 0, len(SAMPLE_FILES), 0)
+    assert _count(db, "SELECT count(*) FROM revisions") == len(SAMPLE_FILES)
+
+
+def test_the_corrected_revision_wins_whatever_the_order(tmp_path: Path) -> None:
+    corrected, original = SAMPLES / "14-revision-of-01.docx", SAMPLES / "01-clean-tagged.docx"
+    db = tmp_path / "r.db"
+    ingest([corrected], db)
+    assert ingest([original], db).revised == 1
+    with Register.open(db) as register:
+        revisions = history(register, "CA-10231")
+    assert [Path(r.file).name for r in revisions] == [corrected.name, original.name]
+    assert [r.current for r in revisions] == [True, False]
+
+
+def test_duplicates_under_other_names_and_lock_files(tmp_path: Path) -> None:
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    shutil.copy(SAMPLE_FILES[0], folder / "first.docx")
+    shutil.copy(SAMPLE_FILES[0], folder / "first (copy).docx")
+    shutil.copy(SAMPLE_FILES[0], folder / "~$first.docx")
+    summary = ingest([folder], tmp_path / "r.db")
+    assert (summary.new, summary.unchanged, summary.lock_files) == (1, 1, 1)
+
+
+def test_unreadable_and_caseless_forms_are_failed_files(tmp_path: Path, tagged_template: bytes
+                                                        ) -> None:
+    folder = tmp_path / "returned"
+    _write(folder, "blank.docx", tagged_template)  # a form with no case number
+    _write(folder, "letter.docx", b"Dear team, please find attached\n")
+    db = tmp_path / "r.db"
+    summary = ingest([folder], db)
+    assert summary.failed == 2 and summary.new == 0
+    with Register.open(db) as register:
+        failed = {Path(f.path).name: f.problems for f in failed_files(register)}
+    assert failed["blank.docx"][0].field == "case_number"
+    assert failed["letter.docx"] and failed["letter.docx"][0].level == "error"

@@ -1,0 +1,276 @@
+"""The SQLite register: privacy, schema versions, identity, revisions, failures, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from caseaudit_docx import register_schema
+from caseaudit_docx.errors import InputError, RegisterError
+from caseaudit_docx.record import FieldValue, Problem
+from caseaudit_docx.register import (
+    FAILED, NEW, REVISED, UNCHANGED, Allocation, FileInfo, Register, record_allocations,
+)
+from caseaudit_docx.register_read import (
+    allocations, current_audit_ids, failed_files, history, iter_current, read_history,
+)
+from caseaudit_docx.register_schema import SCHEMA_VERSION
+
+from .records import make_record
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture()
+def reg(tmp_path: Path):
+    with Register.open(tmp_path / "r.db") as register:
+        yield register
+
+
+def _table_count(register: Register, table: str) -> int:
+    return register.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+# -- the file ---------------------------------------------------------------------------------
+
+
+def test_register_and_its_journal_are_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    with Register.open(path) as register:
+        assert _mode(path) == 0o600
+        with register.transaction():
+            register.add_record(make_record())
+            journal = Path(str(path) + "-journal")
+            assert journal.exists() and _mode(journal) == 0o600
+    assert _mode(path) == 0o600
+
+
+def test_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0)
+    try:
+        Register.open(tmp_path / "r.db").close()
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "r.db") == 0o600
+
+
+def test_schema_version_and_application_id(reg: Register) -> None:
+    assert reg.schema_version == SCHEMA_VERSION >= 1
+    assert reg.conn.execute("PRAGMA application_id").fetchone()[0] == register_schema.APPLICATION_ID
+
+
+def test_migrations_run_forward_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "r.db"
+    Register.open(path).close()
+    extra = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"
+    monkeypatch.setattr(register_schema, "MIGRATIONS", (*register_schema.MIGRATIONS, extra))
+    monkeypatch.setattr(register_schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with Register.open(path) as register:
+        assert register.schema_version == SCHEMA_VERSION + 1
+        assert _table_count(register, "notes") == 0
+    Register.open(path).close()  # a second open finds nothing to do (no "table exists" error)
+
+
+def test_newer_register_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    Register.open(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(RegisterError, match="newer caseaudit"):
+        Register.open(path)
+
+
+@pytest.mark.parametrize("content", ["sqlite", "text"])
+def test_other_files_are_not_registers(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "other.db"
+    if content == "sqlite":
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE t (x)")
+    else:
+        path.write_text("hello, this is not a database at all" * 10)
+    with pytest.raises(RegisterError, match="not a caseaudit register"):
+        Register.open(path)
+
+
+def test_missing_register_when_reading(tmp_path: Path) -> None:
+    with pytest.raises(RegisterError, match="run caseaudit ingest first"):
+        Register.open(tmp_path / "none.db", create=False)
+    assert not (tmp_path / "none.db").exists()
+
+
+# -- audits and revisions -----------------------------------------------------------------------
+
+
+def test_same_bytes_are_unchanged_also_under_another_name(reg: Register) -> None:
+    record = make_record()
+    assert reg.add_record(record) == NEW
+    assert reg.add_record(record) == UNCHANGED
+    other = FileInfo("copies/renamed.docx", 1000, record.source.sha256)
+    assert reg.add_record(record, other) == UNCHANGED
+    assert _table_count(reg, "revisions") == 1 and _table_count(reg, "audits") == 1
+    rows = reg.conn.execute("SELECT path, outcome, revision_id FROM files ORDER BY id").fetchall()
+    assert [r[1] for r in rows] == [NEW, UNCHANGED, UNCHANGED]
+    assert rows[2][0] == "copies/renamed.docx" and rows[2][2] == rows[0][2] is not None
+
+
+def test_identity_ignores_auditor_case_spaces_and_date_writing(reg: Register) -> None:
+    assert reg.add_record(make_record("1001", "Alex Auditor", "2019-03-12")) == NEW
+    same = make_record(" 1001 ", "alex   AUDITOR",
+                       FieldValue("12/03/2019", "2019-03-12"), q1__score=4)  # type: ignore[arg-type]
+    assert reg.add_record(same) == REVISED
+    assert reg.add_record(make_record("1001", "Sam Other", "2019-03-12")) == NEW
+    assert reg.add_record(make_record("1001", "Alex Auditor", "2019-04-01")) == NEW
+    assert _table_count(reg, "audits") == 3
+
+
+def test_current_revision_is_the_one_saved_last_whatever_the_order(reg: Register) -> None:
+    later = make_record(q1__score=5, modified="2019-04-02T09:00:00Z", file="v2.docx")
+    earlier = make_record(q1__score=2, modified="2019-03-20T09:00:00+01:00", file="v1.docx")
+    assert reg.add_record(later) == NEW
+    assert reg.add_record(earlier) == REVISED
+    [current] = list(iter_current(reg, current_audit_ids(reg)))
+    assert current.record.value("q1.score") == 5 and current.revisions == 2
+    assert [r.file for r in history(reg, "1001")] == ["v2.docx", "v1.docx"]
+    assert [r.current for r in history(reg, "1001")] == [True, False]
+
+
+def test_file_time_then_ingest_order_decide_without_a_document_time(reg: Register) -> None:
+    a, b, c = (make_record(q1__score=n, file=f"{n}.docx") for n in (1, 2, 3))
+    reg.add_record(a, FileInfo("1.docx", 1, a.source.sha256, "2019-05-01T00:00:00Z"))
+    reg.add_record(b, FileInfo("2.docx", 1, b.source.sha256, "2019-04-01T00:00:00Z"))
+    [current] = list(iter_current(reg, current_audit_ids(reg)))
+    assert current.record.value("q1.score") == 1  # the file modified later wins
+    reg.add_record(c, FileInfo("3.docx", 1, c.source.sha256, None))
+    [current] = list(iter_current(reg, current_audit_ids(reg)))
+    assert current.record.value("q1.score") == 1  # no time at all never beats a known time
+
+    d, e = (make_record("2002", q1__score=n) for n in (4, 5))
+    reg.add_record(d, FileInfo("d.docx", 1, d.source.sha256))
+    reg.add_record(e, FileInfo("e.docx", 1, e.source.sha256))
+    by_case = {c.record.text("case_number"): c for c in iter_current(reg, current_audit_ids(reg))}
+    assert by_case["2002"].record.value("q1.score") == 5  # then the order of ingest
+
+
+def test_record_round_trips_with_text_values_and_problems(reg: Register) -> None:
+    problem = Problem("q2.score", "error", '"3-4" is a range; give one score from 1 to 5')
+    original = make_record(
+        q1__score=FieldValue("4 - mostly", 4), q2__score=FieldValue("3-4", None),
+        category=["CP", "LAC"], q1__notes="Line one\nline two\ttabbed \u2013 \U0001f600",
+        problems=(problem,),
+    )
+    reg.add_record(original)
+    [current] = list(iter_current(reg, current_audit_ids(reg)))
+    assert current.record.fields == original.fields
+    assert current.record.problems == (problem,)
+    assert current.record.source.sha256 == original.source.sha256
+
+
+def test_no_case_number_is_a_failed_file_with_its_problem(reg: Register) -> None:
+    warning = Problem("q3.score", "warning", "assumed 3")
+    assert reg.add_record(make_record(None, file="blank.docx", problems=(warning,))) == FAILED
+    assert _table_count(reg, "audits") == 0
+    [failed] = failed_files(reg)
+    assert failed.path == "blank.docx"
+    first = failed.problems[0]
+    assert first.field == "case_number" and "no case number" in first.message
+    assert warning in failed.problems
+
+
+def test_failed_files_list_what_is_still_failing(reg: Register) -> None:
+    boom = (Problem(None, "error", "not a Word document"),)
+    reg.add_failure(FileInfo("a.docx", 3, "aaa"), boom)
+    assert reg.add_failure(FileInfo("copy-of-a.docx", 3, "aaa"), boom) == UNCHANGED
+    reg.add_failure(FileInfo("b.docx", 3, "bbb"), boom)
+    fixed = make_record(file="b.docx")
+    reg.add_record(fixed)  # b.docx was replaced by a readable form
+    listed = {f.path: f.problems for f in failed_files(reg)}
+    assert set(listed) == {"a.docx", "copy-of-a.docx"}
+    assert listed["copy-of-a.docx"] == boom
+
+
+# -- transactions -------------------------------------------------------------------------------
+
+
+def test_interruption_inside_a_file_keeps_the_files_before_it(
+    reg: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [make_record(str(n)) for n in range(3)]
+    real = Register._insert_problems
+
+    def explode(self: Register, file_id: int, revision_id: int | None, problems: object) -> None:
+        if revision_id == 3:  # the third revision, after its field values were written
+            raise KeyboardInterrupt
+        real(self, file_id, revision_id, problems)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Register, "_insert_problems", explode)
+    with pytest.raises(KeyboardInterrupt), reg.transaction():
+        for record in records:
+            reg.add_record(record)
+    assert not reg.conn.in_transaction
+    assert _table_count(reg, "audits") == 2 and _table_count(reg, "revisions") == 2
+    assert _table_count(reg, "files") == 2
+    revisions = reg.conn.execute("SELECT count(DISTINCT revision_id) FROM field_values")
+    assert revisions.fetchone()[0] == 2
+    assert reg.conn.execute(
+        "SELECT count(*) FROM audits WHERE current_revision_id IS NULL").fetchone()[0] == 0
+    monkeypatch.setattr(Register, "_insert_problems", real)
+    assert reg.add_record(records[2]) == NEW  # and the third can be ingested again
+
+
+def test_a_full_disk_leaves_the_register_as_before_the_batch(tmp_path: Path) -> None:
+    """SQLite gives up the whole transaction on SQLITE_FULL: consistent, one batch earlier."""
+    path = tmp_path / "r.db"
+    with Register.open(path) as register:
+        register.add_record(make_record("0"))  # an earlier batch, committed
+    register = Register.open(path)
+    with pytest.raises(sqlite3.OperationalError, match="full"), register.transaction():
+        register.add_record(make_record("1"))
+        pages = register.conn.execute("PRAGMA page_count").fetchone()[0]
+        register.conn.execute(f"PRAGMA max_page_count = {pages}")  # no room to grow
+        register.add_record(make_record("2", q1__notes="x" * 100_000))
+    assert not register.conn.in_transaction
+    register.close()
+    with Register.open(path) as again:
+        assert [r[0] for r in again.conn.execute("SELECT case_number FROM audits")] == ["0"]
+        assert _table_count(again, "files") == 1 and _table_count(again, "revisions") == 1
+        assert again.add_record(make_record("1")) == NEW
+        assert again.conn.execute(
+            "SELECT count(*) FROM field_values WHERE revision_id NOT IN (SELECT id FROM revisions)"
+        ).fetchone()[0] == 0
+
+
+# -- history and allocations --------------------------------------------------------------------
+
+
+def test_read_history_unknown_case(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    with Register.open(path) as register:
+        register.add_record(make_record("1001"))
+    assert [r.case_number for r in read_history(path, "1001")] == ["1001"]
+    with pytest.raises(InputError, match="no audit with case number '999'"):
+        read_history(path, " 999 ")
+
+
+def test_allocations_are_recorded_with_normalised_dates(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    count = record_allocations(path, [
+        Allocation("1001", "Alex Auditor", "12/03/2019", "1001.docx", "2019-03-01T09:00:00Z"),
+        Allocation("1002", None, None, "1002.docx"),
+    ])
+    assert count == 2 and _mode(path) == 0o600
+    with Register.open(path) as register:
+        rows = allocations(register)
+    assert rows[0].audit_start_date == "2019-03-12" and rows[0].key == (
+        "1001", "alex auditor", "2019-03-12")
+    assert rows[1].auditor is None and rows[1].generated_at.endswith("Z")
+    with pytest.raises(RegisterError, match="needs a case number"):
+        record_allocations(path, [Allocation("1003"), Allocation("  ")])
+    with Register.open(path) as register:
+        assert len(allocations(register)) == 2  # all or none
