@@ -143,7 +143,10 @@ def _save(book: Workbook, output: Path) -> None:
     """
     temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
-        with ZipFile(temporary, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
+        # Readable by its owner only, like the register: the workbook names children too.
+        handle = os.fdopen(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb")
+        with handle, ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True,
+                             compresslevel=1) as archive:
             ExcelWriter(book, archive).save()
         os.replace(temporary, output)
     except OSError as exc:

@@ -90,6 +90,7 @@ def test_collate_samples_matches_the_forms(tmp_path: Path, private_tmp: Path) ->
     assert result.stdout == (f"Read {N_SAMPLES - 1} new, 1 revised, 0 unchanged, 0 failed. "
                              f"Wrote {book}: {N_SAMPLES - 1} audits\n")
     assert list(private_tmp.iterdir()) == []  # the temporary register is gone
+    assert stat.S_IMODE(book.stat().st_mode) == 0o600  # it names children: owner only
 
     records = {p.name: extract_file(p) for p in SAMPLES.glob("*.docx")}
     del records["01-clean-tagged.docx"]  # superseded by its corrected revision, 14
