@@ -30,6 +30,8 @@ _QUESTION = re.compile(r"^q\s*(\d{1,2})\b")
 _SUB_ROW = re.compile(r"^([abc])\b")  # "A. Past harm?" once squashed is "a past harm"
 _NUMBERED = re.compile(r"^(\d{1,2})\s*[.):]?$")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+_SUB_PARENT = re.compile(r"q(5|10)[abc]")  # the A/B/C rows of Q5 and Q10
+_ACTION = re.compile(r"action\d+")
 
 
 @lru_cache(maxsize=16_384)
@@ -62,6 +64,7 @@ class _Model:
     cache: dict[tuple[str, str], object] = field(default_factory=dict)
     answer_cells: dict[str, list[tuple[int, Answer]]] = field(default_factory=dict)
     fuzzy: list[tuple[str, str]] = field(default_factory=list)  # (squashed label, row key)
+    answer_rows: frozenset[str] = frozenset()  # keys of the rows that hold the form's fields
 
     def __post_init__(self) -> None:
         tables = self.form.tables
@@ -87,6 +90,7 @@ class _Model:
             if isinstance(block, Paragraph):
                 self.printed.add(squash(block.text))
         self.printed_words = [frozenset(text.split()) for text in self.printed]
+        self.answer_rows = frozenset(f.row_key for f in self.form.fields)
 
     def values_row(self, labels_row: Row) -> Row:
         for table in self.form.tables:
@@ -295,7 +299,7 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
             continue
         key = _row_key(walk, first) if first else None
         model_row = walk.model.rows.get(key) if key else None
-        if model_row is None or not model_row.answers:
+        if model_row is None or not walk.model.answer_cells[model_row.key]:
             _unknown_row(walk, row, key)
             continue
         if key in walk.rows_found:
@@ -305,7 +309,7 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
         _place_answers(walk, model_row, row.cells)
         if key in ("q5", "q10"):
             walk.parent_question = key
-        elif not re.fullmatch(r"q(5|10)[abc]", key):
+        elif not _SUB_PARENT.fullmatch(key):
             walk.parent_question = None
         walk.in_actions = key.startswith("action")
 
@@ -328,7 +332,7 @@ def _unknown_row(walk: _Walk, row: RowView, key: str | None) -> None:
 
 
 def _action_count(walk: _Walk) -> int:
-    return sum(1 for key in walk.model.rows if re.fullmatch(r"action\d+", key))
+    return sum(1 for key in walk.model.rows if _ACTION.fullmatch(key))
 
 
 def _check_tags(walk: _Walk, view: DocumentView) -> bool:
@@ -366,7 +370,7 @@ def locate(view: DocumentView, form: Form, *, path: str | None = None) -> Locate
     walk = _Walk(model)
     _walk_rows(walk, view)
     tagged = _check_tags(walk, view)
-    answer_rows = {f.row_key for f in form.fields}
+    answer_rows = model.answer_rows
     found = len(walk.rows_found & answer_rows) / len(answer_rows)
     if found < MIN_ROWS_FOUND:
         raise NotAFormError(

@@ -5,6 +5,10 @@ declared sizes, total and compression ratios are checked; parts are then read in
 bytes counted, because a zip's declared sizes may lie. Only ``[Content_Types].xml``, the package
 relationships, the main document, its relationships, the glossary and the core properties are
 read and parsed; images and everything else are never decompressed.
+
+A batch of forms made from one template repeats the same small parts byte for byte (content
+types, relationships, glossary), so what is read from those is remembered by their exact bytes:
+each part is still read and size-checked every time, and only parts that parsed are remembered.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import posixpath
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar, cast
 from urllib.parse import unquote
 
 from lxml import etree
@@ -27,9 +32,10 @@ from lxml import etree
 from ..errors import NotAFormError, UnsafeFileError
 from .ns import STRICT_W, W, qn
 from .parser import parse_part
-from .text import glossary_placeholders
+from .text import glossary_entries
 
 MiB = 1024 * 1024
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,9 @@ class DocxPackage:
     glossary: Mapping[str, str] = field(default_factory=dict)  # docPart name -> text
     modified: str | None = None  # dcterms:modified as written (ISO 8601)
     title: str | None = None  # dc:title
+    #: The bytes ``document`` was parsed from: the reader checks them for characters it
+    #: reserves with one byte search instead of serialising the tree again.
+    document_xml: bytes | None = field(default=None, repr=False)
 
 
 def read_package(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> DocxPackage:
@@ -108,7 +117,7 @@ def read_package_bytes(
         ) from None
     with archive:
         parts = _Parts(archive, len(data), limits, where)
-        main, glossary, modified, title = parts.read_docx()
+        main, main_xml, glossary, modified, title = parts.read_docx()
     return DocxPackage(
         path=where,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -117,6 +126,7 @@ def read_package_bytes(
         glossary=MappingProxyType(glossary),
         modified=modified,
         title=title,
+        document_xml=main_xml,
     )
 
 
@@ -326,18 +336,26 @@ class _Parts:
         rels = posixpath.join(folder, "_rels", f"{base}.rels")
         if not self.has(rels):
             return []
-        found = []
-        for rel in self.xml(rels).iter(_RELATIONSHIP):
-            target = rel.get("Target")
-            if not target or rel.get("TargetMode") == "External":
-                continue
-            target = unquote(target)
-            joined = target if target.startswith("/") else posixpath.join("/", folder, target)
-            found.append((rel.get("Type", ""), posixpath.normpath(joined).lstrip("/")))
-        return found
+        data = self.read(rels)
 
-    def read_docx(self) -> tuple[etree._Element, dict[str, str], str | None, str | None]:
-        """The main document's root, glossary placeholders, dcterms:modified and dc:title."""
+        def parse() -> list[tuple[str, str]]:
+            found = []
+            for rel in parse_part(data, rels, path=self._path).iter(_RELATIONSHIP):
+                target = rel.get("Target")
+                if not target or rel.get("TargetMode") == "External":
+                    continue
+                target = unquote(target)
+                joined = target if target.startswith("/") else posixpath.join("/", folder, target)
+                found.append((rel.get("Type", ""), posixpath.normpath(joined).lstrip("/")))
+            return found
+
+        return list(_cached(("rels", folder, data), parse))
+
+    def read_docx(
+        self,
+    ) -> tuple[etree._Element, bytes, dict[str, str], str | None, str | None]:
+        """The main document's root and bytes, glossary placeholders, dcterms:modified and
+        dc:title."""
         path = self._path
         if not self.has("[Content_Types].xml"):
             raise NotAFormError(self._describe_foreign_zip(), path=path)
@@ -357,7 +375,8 @@ class _Parts:
                 known or "is a zip package but not a Word document (it has no Word main part)",
                 path=path,
             )
-        root = self.xml(main)
+        main_xml = self.read(main)
+        root = parse_part(main_xml, main, path=self._path)
         if root.tag == _STRICT_DOCUMENT:
             raise NotAFormError(_STRICT, path=path)
         if root.tag != _W_DOCUMENT:
@@ -365,25 +384,39 @@ class _Parts:
                 f"is damaged: its part {main} is not a Word document body", path=path
             )
         modified, title = self._core_properties(package_rels)
-        return root, self._glossary(main), modified, title
+        return root, main_xml, self._glossary(main), modified, title
 
     def _content_types(self) -> tuple[dict[str, str], dict[str, str]]:
-        overrides: dict[str, str] = {}
-        defaults: dict[str, str] = {}
-        for element in self.xml("[Content_Types].xml"):
-            if element.tag == _CT_OVERRIDE:
-                name = element.get("PartName", "").lstrip("/").lower()
-                overrides[name] = element.get("ContentType", "")
-            elif element.tag == _CT_DEFAULT:
-                defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
-        return overrides, defaults
+        """Content types by part name (overrides) and by extension (defaults); not to be
+        changed by the caller (they may be shared with other packages of the batch)."""
+        data = self.read("[Content_Types].xml")
+
+        def parse() -> tuple[dict[str, str], dict[str, str]]:
+            overrides: dict[str, str] = {}
+            defaults: dict[str, str] = {}
+            for element in parse_part(data, "[Content_Types].xml", path=self._path):
+                if element.tag == _CT_OVERRIDE:
+                    name = element.get("PartName", "").lstrip("/").lower()
+                    overrides[name] = element.get("ContentType", "")
+                elif element.tag == _CT_DEFAULT:
+                    defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+            return overrides, defaults
+
+        return _cached(("types", data), parse)
 
     def _glossary(self, main: str) -> dict[str, str]:
         name = next(
             (t for kind, t in self.relationships(main) if kind.endswith("/glossaryDocument")),
             posixpath.join(posixpath.dirname(main), "glossary", "document.xml"),
         )
-        return glossary_placeholders(self.xml(name)) if self.has(name) else {}
+        if not self.has(name):
+            return {}
+        data = self.read(name)
+        entries = _cached(
+            ("glossary", data),
+            lambda: glossary_entries(parse_part(data, name, path=self._path), data),
+        )
+        return dict(entries)
 
     def _core_properties(
         self, package_rels: list[tuple[str, str]]
@@ -406,6 +439,28 @@ class _Parts:
             if b"opendocument" in mimetype:
                 return "is an OpenDocument file, not a Word document"
         return "is a zip archive but not a Word document (it has no [Content_Types].xml)"
+
+
+#: What was read from small parts, by their exact bytes (and what else the reading depended on).
+#: Bounded in entries and in the size of a part, so that no batch can make it hold much memory.
+_SMALL_PARTS: dict[tuple[str | bytes, ...], object] = {}
+_SMALL_PARTS_LIMIT = 64
+_SMALL_PART_SIZE = 64 * 1024
+_MISSING = object()
+
+
+def _cached(key: tuple[str | bytes, ...], parse: Callable[[], _T]) -> _T:
+    """What ``parse`` reads from a small part, remembered under ``key`` (whose last item is the
+    part's bytes). Parsing is a pure function of the bytes, so the same bytes give the same
+    result; a part that fails to parse raises every time (failures are not remembered)."""
+    if len(key[-1]) > _SMALL_PART_SIZE:
+        return parse()
+    found = _SMALL_PARTS.get(key, _MISSING)
+    if found is _MISSING:
+        if len(_SMALL_PARTS) >= _SMALL_PARTS_LIMIT:
+            _SMALL_PARTS.clear()
+        found = _SMALL_PARTS[key] = parse()
+    return cast(_T, found)
 
 
 def _overlapping(infos: list[zipfile.ZipInfo], file_size: int) -> bool:

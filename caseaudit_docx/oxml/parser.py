@@ -50,7 +50,11 @@ def parse_part(
     or entity declaration and :class:`NotAFormError` for XML that is not well formed.
     """
     # A UTF-16 part can hide the markers from a byte search; the docinfo check below catches it.
-    if not data.startswith(_UTF16_BOMS) and any(marker in data for marker in _DTD_MARKERS):
+    # Both markers hold "!", which Word's XML rarely does: one memchr before two slower searches.
+    if (
+        b"!" in data and not data.startswith(_UTF16_BOMS)
+        and any(marker in data for marker in _DTD_MARKERS)
+    ):
         raise UnsafeFileError(_DTD_MESSAGE.format(name=name), path=path)
     try:
         root = etree.fromstring(data, _parser())
