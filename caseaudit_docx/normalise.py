@@ -17,7 +17,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from dateutil import parser as date_parser
 
@@ -62,6 +62,16 @@ def normalise(kind: str, text: str | None, *, date_hint: str | None = None) -> N
         return Normalised(None)
     if kind == "text":
         return Normalised(text)
+    result = _normalise_cached(kind, text, date_hint)
+    if isinstance(result.value, list):  # a cached list must not be shared between records
+        return Normalised(list(result.value), result.problem, result.level)
+    return result
+
+
+@lru_cache(maxsize=8192)
+def _normalise_cached(kind: str, text: str, date_hint: str | None) -> Normalised:
+    """The same few answers ("4", "Good", "Yes") recur on every form of a batch, and the
+    functions here are pure, so each distinct answer is read once."""
     if kind == "date":
         return _read_date(text, date_hint)
     if _is_na(text):
