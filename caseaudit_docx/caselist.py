@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .userfiles import read_user_file
 from .errors import InputError
 from .form import Form, Kind
 from .form_v32 import FORM
@@ -292,20 +293,7 @@ def _read_rows(path: Path, sheet: str | None, form: Form) -> Iterator[Sequence[o
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > _MAX_CASE_LIST:
-            raise InputError(f"is {size // (1024 * 1024)} MB, too large to be a case list",
-                             path=path)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a case list", path=path) from None
-    except PermissionError:
-        raise InputError("cannot be read: permission denied", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc})", path=path) from None
+    return read_user_file(path, limit=_MAX_CASE_LIST, what="a case list")
 
 
 def _csv_rows(data: bytes, path: Path, form: Form) -> Iterator[Sequence[object]]:

@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 
 from .caselist import CASE_NUMBER, Case, field_value, read_case_list, resolve_field
+from .userfiles import read_user_file
 from .errors import CaseAuditError, InputError
 from .filenames import DEFAULT_PATTERN, check_pattern
 from .form import Form, Kind
@@ -204,17 +205,7 @@ def _template_bytes(template: str | Path | None) -> tuple[bytes, Path]:
     path = Path(template) if template is not None else DEFAULT_TEMPLATE
     if path.suffix.lower() != ".docx":
         raise InputError("the template must be a Word .docx file", path=path)
-    try:
-        if path.stat().st_size > _MAX_TEMPLATE:
-            raise InputError("is far too large to be the case audit form", path=path)
-        return path.read_bytes(), path
-    except FileNotFoundError:
-        raise InputError("template not found", path=path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a .docx template", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the template ({exc.strerror or exc})", path=path) from None
-
+    return read_user_file(path, limit=_MAX_TEMPLATE, what="a .docx template"), path
 
 def _prepare(source: bytes, variables: Mapping[str, str], fields: Collection[str], form: Form,
              path: Path | None = None) -> PreparedTemplate:

@@ -180,7 +180,7 @@ def test_templates_that_are_not_forms(tmp_path: Path, cases: Path) -> None:
         prepare_template(other)
     with pytest.raises(InputError, match="must be a Word .docx file"):
         prepare_template(tmp_path / "form.dotx")
-    with pytest.raises(InputError, match="template not found"):
+    with pytest.raises(InputError, match="file not found"):
         prepare_template(tmp_path / "missing.docx")
     assert not (tmp_path / "out").exists()
     with pytest.raises(InputError):

@@ -30,6 +30,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from ..errors import NotAFormError, UnsafeFileError
+from ..userfiles import megabytes, read_user_file
 from .ns import STRICT_W, W, qn
 from .parser import parse_part
 from .text import glossary_entries
@@ -74,25 +75,8 @@ def read_package(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMIT
     :class:`UnsafeFileError`) with a one-line message when the file cannot be a form."""
     path = Path(path)
     _refuse_lock_file(path)
-    try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limits.max_file_size:
-                raise UnsafeFileError(
-                    f"is {_mb(size)}, far larger than any form (limit {_mb(limits.max_file_size)})",
-                    path=path,
-                )
-            data = handle.read()
-    except FileNotFoundError:
-        raise NotAFormError("file not found", path=path) from None
-    except IsADirectoryError:
-        raise NotAFormError("is a folder, not a .docx file", path=path) from None
-    except PermissionError:
-        raise NotAFormError("cannot be read: permission denied", path=path) from None
-    except OSError as exc:
-        if path.is_dir():
-            raise NotAFormError("is a folder, not a .docx file", path=path) from None
-        raise NotAFormError(f"cannot be read ({exc.strerror or exc})", path=path) from None
+    data = read_user_file(path, limit=limits.max_file_size, what="a .docx file",
+                          error=NotAFormError, too_large=UnsafeFileError)
     return read_package_bytes(data, path, limits=limits)
 
 
@@ -261,8 +245,8 @@ class _Parts:
         for info in infos:
             if info.file_size > limits.max_part_size:
                 raise UnsafeFileError(
-                    f"part {info.filename} would unpack to {_mb(info.file_size)} "
-                    f"(limit {_mb(limits.max_part_size)}); refusing a possible zip bomb",
+                    f"part {info.filename} would unpack to {megabytes(info.file_size)} "
+                    f"(limit {megabytes(limits.max_part_size)}); refusing a possible zip bomb",
                     path=path,
                 )
             ratio = info.file_size / max(info.compress_size, 1)
@@ -275,7 +259,7 @@ class _Parts:
             total += info.file_size
         if total > limits.max_total_size:
             raise UnsafeFileError(
-                f"would unpack to {_mb(total)} in total (limit {_mb(limits.max_total_size)}); "
+                f"would unpack to {megabytes(total)} in total (limit {megabytes(limits.max_total_size)}); "
                 "refusing a possible zip bomb",
                 path=path,
             )
@@ -297,7 +281,7 @@ class _Parts:
                     count += len(chunk)
                     if count > limit:
                         raise UnsafeFileError(
-                            f"part {info.filename} unpacks to more than {_mb(limit)}; "
+                            f"part {info.filename} unpacks to more than {megabytes(limit)}; "
                             "refusing a possible zip bomb",
                             path=self._path,
                         )
@@ -485,6 +469,3 @@ def _child_text(root: etree._Element, tag: str) -> str | None:
 def _extension(name: str) -> str:
     return posixpath.splitext(name)[1].lstrip(".").lower()
 
-
-def _mb(size: int) -> str:
-    return f"{size / MiB:.0f} MB" if size >= MiB else f"{size / 1024:.0f} KB"
