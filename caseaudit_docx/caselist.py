@@ -23,12 +23,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .userfiles import read_user_file
 from .errors import InputError
 from .form import Form, Kind
 from .form_v32 import FORM
 from .labels import compact, header_fields
 from .normalise import normalise
+from .userfiles import read_user_file
 
 CASE_NUMBER = "case_number"
 #: Rows are numbered as a spreadsheet shows them: the headings are row 1.

@@ -219,6 +219,7 @@ def _question_for(table: Table, row_index: int, column: int) -> str:
         return row.label
     if row_index:
         grid = _grid_cells(table.rows[row_index - 1])
-        if column < len(grid) and isinstance(grid[column], Label):
-            return grid[column].text.replace("\n", " ").strip()
+        above = grid[column] if column < len(grid) else None
+        if isinstance(above, Label):
+            return above.text.replace("\n", " ").strip()
     return ""

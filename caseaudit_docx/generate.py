@@ -26,15 +26,20 @@ from functools import partial
 from pathlib import Path
 
 from .caselist import CASE_NUMBER, Case, field_value, read_case_list, resolve_field
-from .userfiles import read_user_file
 from .errors import CaseAuditError, InputError
 from .filenames import DEFAULT_PATTERN, check_pattern
 from .form import Form, Kind
 from .form_v32 import FORM
 from .labels import header_fields, match_header_labels
-from .oxml.fill import PreparedDocument, clean_text, main_document_name, prepare_document
 from .outputs import Progress, output_folder, plan_names, write_all
+from .oxml.fill import (
+    PreparedDocument,
+    clean_text,
+    main_document_name,
+    prepare_document,
+)
 from .oxml.package import read_package_bytes
+from .userfiles import read_user_file
 
 #: Our tagged template; built in memory when the package is installed without docx_templates/.
 DEFAULT_TEMPLATE = (Path(__file__).resolve().parent.parent / "docx_templates"

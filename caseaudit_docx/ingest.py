@@ -21,7 +21,14 @@ from pathlib import Path
 from .errors import CaseAuditError, InputError
 from .record import ERROR, Problem, Record
 from .register import (
-    FAILED, UNCHANGED, FileInfo, PackedRecord, Register, pack, register_errors, utc_iso,
+    FAILED,
+    UNCHANGED,
+    FileInfo,
+    PackedRecord,
+    Register,
+    pack,
+    register_errors,
+    utc_iso,
 )
 
 Extractor = Callable[[str], Record]

@@ -302,6 +302,7 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
         if model_row is None or not walk.model.answer_cells[model_row.key]:
             _unknown_row(walk, row, key)
             continue
+        key = model_row.key
         if key in walk.rows_found:
             walk.keep_extra(key, row.cells[1:], f"the row {key!r} appears twice; the first was used")
             continue

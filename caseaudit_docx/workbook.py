@@ -22,12 +22,22 @@ from openpyxl.writer.excel import ExcelWriter
 from .errors import OutputError
 from .register import Register, register_errors
 from .register_read import (
-    ReportFilter, allocations, audit_keys, current_audit_ids, failed_files, iter_current,
+    ReportFilter,
+    allocations,
+    audit_keys,
+    current_audit_ids,
+    failed_files,
+    iter_current,
 )
 from .workbook_cells import EXCEL_MAX_ROWS, Sheet, Styles
 from .workbook_sheets import AuditSheets
 from .workbook_summary import (
-    SUMMARY_WIDTHS, Note, Stats, write_completion, write_moderation, write_summary,
+    SUMMARY_WIDTHS,
+    Note,
+    Stats,
+    write_completion,
+    write_moderation,
+    write_summary,
 )
 
 

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from caseaudit_docx.errors import InputError
 from caseaudit_docx.filenames import (
-    MAX_BYTES, MAX_CHARS, check_pattern, format_name, name_key, numbered, safe_filename,
+    MAX_BYTES,
+    MAX_CHARS,
+    check_pattern,
+    format_name,
+    name_key,
+    numbered,
+    safe_filename,
 )
 
 FIELDS = ("case_number", "child_name", "team")

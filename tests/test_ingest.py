@@ -14,7 +14,12 @@ from caseaudit_docx.form_v32 import FORM
 from caseaudit_docx.ingest import Progress, find_forms, ingest
 from caseaudit_docx.record import Record
 from caseaudit_docx.register import Register
-from caseaudit_docx.register_read import current_audit_ids, failed_files, history, iter_current
+from caseaudit_docx.register_read import (
+    current_audit_ids,
+    failed_files,
+    history,
+    iter_current,
+)
 
 from .conftest import ROOT
 from .records import make_record

@@ -8,7 +8,13 @@ from caseaudit_docx.errors import NotAFormError
 from caseaudit_docx.form import Answer, Label
 from caseaudit_docx.form_v32 import FORM
 from caseaudit_docx.locate import locate, squash
-from caseaudit_docx.oxml.view import CellView, ControlView, DocumentView, RowView, TableView
+from caseaudit_docx.oxml.view import (
+    CellView,
+    ControlView,
+    DocumentView,
+    RowView,
+    TableView,
+)
 
 
 def _row(model_row, values: dict[str, str] | None = None, tagged: bool = False) -> RowView:

@@ -12,7 +12,17 @@ from caseaudit_docx.oxml.parser import parse_part
 from caseaudit_docx.oxml.text import document_view, glossary_placeholders, read_document
 from caseaudit_docx.oxml.view import CellView, ControlView, RowView
 
-from .oxmlbuild import TBL_PR, build_docx, cell, document_xml, glossary_xml, p, r, sdt, view
+from .oxmlbuild import (
+    TBL_PR,
+    build_docx,
+    cell,
+    document_xml,
+    glossary_xml,
+    p,
+    r,
+    sdt,
+    view,
+)
 
 RESERVED = "\ue000\ue001\ue002\ue00a\ue01f"  # the marker lead, FS, ESC and others of the range
 

@@ -8,7 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caseaudit_docx.oxml.package import read_package_bytes
-from caseaudit_docx.oxml.text import DEFAULT_PLACEHOLDER_TEXTS, glossary_placeholders, read_document
+from caseaudit_docx.oxml.text import (
+    DEFAULT_PLACEHOLDER_TEXTS,
+    glossary_placeholders,
+    read_document,
+)
 from caseaudit_docx.oxml.view import ControlView, ParagraphView, TableView
 
 from .oxmlbuild import TBL_PR, build_docx, cell, p, r, sdt, view

@@ -12,10 +12,22 @@ from caseaudit_docx import register_schema
 from caseaudit_docx.errors import InputError, RegisterError
 from caseaudit_docx.record import FieldValue, Problem
 from caseaudit_docx.register import (
-    FAILED, NEW, REVISED, UNCHANGED, Allocation, FileInfo, Register, record_allocations,
+    FAILED,
+    NEW,
+    REVISED,
+    UNCHANGED,
+    Allocation,
+    FileInfo,
+    Register,
+    record_allocations,
 )
 from caseaudit_docx.register_read import (
-    allocations, current_audit_ids, failed_files, history, iter_current, read_history,
+    allocations,
+    current_audit_ids,
+    failed_files,
+    history,
+    iter_current,
+    read_history,
 )
 from caseaudit_docx.register_schema import SCHEMA_VERSION
 

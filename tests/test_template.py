@@ -12,7 +12,11 @@ from lxml import etree
 from caseaudit_docx.errors import OutputError
 from caseaudit_docx.form_v32 import FORM
 from caseaudit_docx.oxml.ns import qn
-from caseaudit_docx.template import COUNCIL_TEMPLATE_VARIABLE, build_template, write_template
+from caseaudit_docx.template import (
+    COUNCIL_TEMPLATE_VARIABLE,
+    build_template,
+    write_template,
+)
 
 from .conftest import ROOT
 

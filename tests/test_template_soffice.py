@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from caseaudit_docx.form import Label, Table
+from caseaudit_docx.form import Label
 from caseaudit_docx.form_v32 import FORM
 
 from .conftest import convert_to_pdf, pdf_text

@@ -313,8 +313,9 @@ def _level(sdt: etree._Element) -> str:
         return "cell"
     if parent.tag in _INLINE_PARENTS:
         return "run"
-    if parent.tag == _SDT_CONTENT:  # nested: the level of the control it is in
-        return _level(parent.getparent())
+    outer = parent.getparent()
+    if parent.tag == _SDT_CONTENT and outer is not None:  # nested: the level of its control
+        return _level(outer)
     return "block"
 
 
@@ -348,9 +349,10 @@ def _fill(el: etree._Element) -> None:
         _fill_container(tc, run, keep=_TCPR)
     else:
         _fill_container(content, run, keep=None)
-    for style in el.iter(_RSTYLE):
-        if style.get(_VAL) == PLACEHOLDER_STYLE:
-            style.getparent().remove(style)
+    for style in list(el.iter(_RSTYLE)):
+        holder = style.getparent()
+        if style.get(_VAL) == PLACEHOLDER_STYLE and holder is not None:
+            holder.remove(style)
 
 
 def _fill_container(container: etree._Element, run: etree._Element, keep: str | None) -> None:
