@@ -214,7 +214,7 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_DB_OPTION
 def ingest(paths: tuple[Path, ...], db: Path) -> None:
-    """Read returned forms (files, or folders of .docx) into the register.
+    """Read returned forms (files or folders) into the register.
 
     Word's lock files (~$…) are skipped. Same bytes again are unchanged; a changed form is a
     new revision. Forms that cannot be filed are recorded as failed and listed; the exit
@@ -255,7 +255,9 @@ def report(output: Path, date_from: str | None, date_to: str | None, team: str |
 @_report_options
 def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_to: str | None,
             team: str | None, category: str | None, redact: bool, force: bool) -> None:
-    """Read forms and write the workbook in one step (no register is kept).
+    """Ingest forms and write the workbook in one step.
+
+    No register is kept: the temporary one is deleted afterwards.
 
     Example: caseaudit collate samples/ -o audits.xlsx
     """
@@ -279,7 +281,9 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
 @click.argument("case_number")
 @_DB_OPTION
 def history(case_number: str, db: Path) -> None:
-    """List every revision of a case's audits, the current one first (*).
+    """List every revision of a case's audits.
+
+    The current revision of each audit comes first, marked with *.
 
     Example: caseaudit history CA-10231
     """

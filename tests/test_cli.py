@@ -45,3 +45,20 @@ def test_existing_output_is_one_line_error(tmp_path) -> None:
 def test_usage_error_exits_2() -> None:
     result = CliRunner().invoke(cli, ["template"])
     assert result.exit_code == 2
+
+
+def test_every_command_has_whole_one_line_help_and_an_example() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    listed = result.output.split("Commands:")[1].strip().splitlines()
+    assert len(listed) == len(cli.commands)
+    assert not any(line.rstrip().endswith("...") for line in listed)
+    for name, command in cli.commands.items():
+        assert "Example: caseaudit " + name in (command.help or ""), name
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in cli.commands if f"`caseaudit {name}" not in readme]
+    assert missing == []
