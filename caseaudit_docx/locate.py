@@ -82,10 +82,13 @@ class _Model:
                 if not row.answers and nxt is not None and nxt.label is None and nxt.answers:
                     self.label_rows[squash(_label_text(row.cells[0]))] = row
                 if row.label and row.answers:
-                    key = squash(row.label)
-                    self.by_label[key] = row.key
-                    if not _QUESTION.match(key) and not _NUMBERED.match(key):
-                        self.fuzzy.append((key, row.key))
+                    # The wording, and the wording without its bracketed list of choices
+                    # ("Overall Outcome Score (Inadequate, …)"), which councils often drop.
+                    for wording in dict.fromkeys((row.label, row.label.split(" (")[0])):
+                        key = squash(wording)
+                        self.by_label.setdefault(key, row.key)
+                        if not _QUESTION.match(key) and not _NUMBERED.match(key):
+                            self.fuzzy.append((key, row.key))
         for block in self.form.blocks:
             if isinstance(block, Paragraph):
                 self.printed.add(squash(block.text))

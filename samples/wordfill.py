@@ -193,6 +193,7 @@ def fill_form(
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         _write(_cell(body, field_id), text, mode, previous.get(field_id))
+    _mark_rows(body)
     for edit in edits:
         edit(body)
     if drop_placeholder_flags:
@@ -223,12 +224,20 @@ def _with_modified(core: bytes, modified: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _row_of(body: etree._Element, row_key: str) -> etree._Element:
+#: The form's rows of the document being edited, found before any edit moves them about.
+_rows: dict[str, etree._Element] = {}
+
+
+def _mark_rows(body: etree._Element) -> None:
+    _rows.clear()
     for t, table in enumerate(FORM.tables):
+        rows = body.findall(q("w:tbl"))[t].findall(q("w:tr"))
         for r, row in enumerate(table.rows):
-            if row.key == row_key:
-                return body.findall(q("w:tbl"))[t].findall(q("w:tr"))[r]
-    raise KeyError(row_key)
+            _rows[row.key] = rows[r]
+
+
+def _row_of(body: etree._Element, row_key: str) -> etree._Element:
+    return _rows[row_key]
 
 
 def _text_cell(text: str, width: str = "1000") -> etree._Element:
