@@ -58,7 +58,7 @@ class _Model:
     form: Form
     rows: dict[str, Row] = field(default_factory=dict)
     by_label: dict[str, str] = field(default_factory=dict)  # squashed label -> row key
-    label_rows: dict[str, Row] = field(default_factory=dict)  # labels-over-values: first label
+    label_rows: dict[str, Row] = field(default_factory=dict)  # labels-over-values: each label
     printed: set[str] = field(default_factory=set)  # squashed printed text of every label cell
     printed_words: list[frozenset[str]] = field(default_factory=list)
     cache: dict[tuple[str, str], object] = field(default_factory=dict)
@@ -80,7 +80,8 @@ class _Model:
                                 self.printed.add(squash(text.replace("{council}", "")))
                 nxt = table.rows[index + 1] if index + 1 < len(table.rows) else None
                 if not row.answers and nxt is not None and nxt.label is None and nxt.answers:
-                    self.label_rows[squash(_label_text(row.cells[0]))] = row
+                    for cell in row.cells:
+                        self.label_rows[squash(_label_text(cell))] = row
                 if row.label and row.answers:
                     # The wording, and the wording without its bracketed list of choices
                     # ("Overall Outcome Score (Inadequate, …)"), which councils often drop.
@@ -157,13 +158,31 @@ def _fuzzy_key(model: _Model, label: str) -> str | None:
     return _cached(model, "row", label, search)  # type: ignore[return-value]
 
 
-def _labels_row(model: _Model, first: str) -> Row | None:
-    """The model's row of labels (over a row of values) that a row starting ``first`` is."""
-    exact = model.label_rows.get(first)
-    if exact is not None or not first:
-        return exact
-    return _cached(model, "labels", first, lambda: next(  # type: ignore[return-value]
-        (row for known, row in model.label_rows.items() if _similar(first, known)), None))
+def _labels_row(model: _Model, cells: tuple[CellView, ...]) -> Row | None:
+    """The model's row of labels (over a row of values) that a document row is, if any.
+
+    Most of the row's printed cells must be that row's labels, so that one reworded label
+    ("Case No." for "Case Number") or a reordered column does not hide the whole row.
+    """
+    texts = tuple(squash(c.text) for c in cells)
+    if not any(texts):
+        return None
+
+    def judge() -> Row | None:
+        votes: dict[str, int] = {}
+        for text in texts:
+            row = model.label_rows.get(text) if text else None
+            if row is None and text:
+                row = next((r for known, r in model.label_rows.items() if _similar(text, known)),
+                           None)
+            if row is not None:
+                votes[row.key] = votes.get(row.key, 0) + 1
+        if not votes:
+            return None
+        best = max(votes, key=votes.__getitem__)
+        return model.rows[best] if 2 * votes[best] >= len(cells) else None
+
+    return _cached(model, "labels", "\x1f".join(texts), judge)  # type: ignore[return-value]
 
 
 def _is_printed(model: _Model, text: str) -> bool:
@@ -252,6 +271,8 @@ def _place_labelled_values(walk: _Walk, labels: Row, doc_labels: RowView,
     values_row = walk.model.values_row(labels)
     walk.rows_found.update((labels.key, values_row.key))
     columns = {squash(c.text): i for i, c in enumerate(doc_labels.cells)}
+    placed: dict[str, int] = {}
+    unmatched: list[tuple[Label | Answer, Answer]] = []
     for label, answer in zip(labels.cells, values_row.cells):
         if not isinstance(answer, Answer):
             continue
@@ -259,12 +280,21 @@ def _place_labelled_values(walk: _Walk, labels: Row, doc_labels: RowView,
         index = columns.get(wanted)
         if index is None:
             index = next((i for text, i in columns.items() if _similar(text, wanted)), None)
-        if index is None or index >= len(doc_values.cells):
-            walk.problems.append(Problem(
-                answer.field, WARNING, f"the label {_label_text(label)!r} was not found on the form"
-            ))
-            continue
-        walk.cells[answer.field] = doc_values.cells[index]
+        if index is None:
+            unmatched.append((label, answer))
+        else:
+            placed[answer.field] = index
+    # A reworded label ("Case No."): the columns no label claimed, in order, by elimination.
+    free = [i for i in range(len(doc_labels.cells)) if i not in placed.values()]
+    if unmatched and len(free) == len(unmatched):
+        placed.update((answer.field, i) for (_, answer), i in zip(unmatched, free))
+        unmatched = []
+    for label, answer in unmatched:
+        walk.problems.append(Problem(
+            answer.field, WARNING, f"the label {_label_text(label)!r} was not found on the form"))
+    for field_id, index in placed.items():
+        if index < len(doc_values.cells):
+            walk.cells[field_id] = doc_values.cells[index]
 
 
 def _iter_rows(view: DocumentView) -> Iterator[RowView]:
@@ -291,7 +321,7 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
         if not row.cells:
             continue
         first = squash(row.cells[0].text)
-        labels = _labels_row(walk.model, first)
+        labels = _labels_row(walk.model, row.cells)
         if labels is not None and index + 1 < len(rows):
             values = index + 1
             if _is_blank(rows[values]) and values + 1 < len(rows) and _is_values(rows[values + 1]):

@@ -187,3 +187,19 @@ def test_answer_model_has_no_label_cells_left_unfilled() -> None:
     located = locate(_view(), FORM)
     assert set(located.texts) == {c.field for t in FORM.tables for r in t.rows for c in r.cells
                                   if isinstance(c, Answer)}
+
+
+def test_header_with_a_reworded_label_and_reordered_columns() -> None:
+    def edit(tables):
+        t, r = _where("header1.labels")
+        labels, values = tables[t][r], tables[t][r + 1]
+        order = [1, 0, 2, 3, 4]  # child name first, then the case number
+        relabelled = [CellView("Case No.") if i == 0 else labels.cells[i] for i in order]
+        tables[t][r] = RowView(tuple(relabelled))
+        tables[t][r + 1] = RowView(tuple(values.cells[i] for i in order))
+        return tables
+
+    values = {"case_number": "CA-77", "child_name": "Kit Madeup", "team": "Team 9"}
+    located = locate(_view(values, edit=edit), FORM)
+    assert {k: v for k, v in located.texts.items() if v} == values
+    assert located.extras == {}
