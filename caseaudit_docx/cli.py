@@ -63,7 +63,8 @@ def template(output: Path, untagged: bool, council: str, council_variable: bool,
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, metavar="FILE_OR_FOLDER...",
+                type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json",
               show_default=True, help="One pretty JSON document, or one record per line.")
 @click.option("--problems", is_flag=True,
@@ -71,7 +72,8 @@ def template(output: Path, untagged: bool, council: str, council_variable: bool,
 def extract(files: tuple[Path, ...], fmt: str, problems: bool) -> None:
     """Read filled forms into records (JSON, as docs/fields.md shows).
 
-    Exit status 0 when every file was read, 1 when any failed (the others are still printed).
+    A folder stands for every .docx below it. Exit status 0 when every file was read, 1 when
+    any failed (the others are still printed).
 
     Example: caseaudit extract returned/1234.docx --format jsonl
     """
@@ -91,8 +93,8 @@ def extract(files: tuple[Path, ...], fmt: str, problems: bool) -> None:
         else:
             records.append(result.to_dict())
     if not problems and fmt == "json" and records:
-        click.echo(json.dumps(records[0] if len(files) == 1 else records, ensure_ascii=False,
-                              indent=2))
+        single = len(files) == 1 and not files[0].is_dir()
+        click.echo(json.dumps(records[0] if single else records, ensure_ascii=False, indent=2))
     if failed:
         click.get_current_context().exit(1)
 

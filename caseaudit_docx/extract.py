@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .discover import find_forms
 from .errors import CaseAuditError
 from .form import Form, Kind
 from .form_v32 import FORM
@@ -28,13 +29,16 @@ def extract_file(path: str | Path, *, form: Form = FORM) -> Record:
 def extract_files(
     paths: Iterable[str | Path], *, form: Form = FORM
 ) -> Iterator[tuple[Path, Record | CaseAuditError]]:
-    """Each path with its record, or with the error that stopped it: one bad file never stops
-    the batch."""
-    for path in paths:
-        try:
-            yield Path(path), extract_file(path, form=form)
-        except CaseAuditError as exc:
-            yield Path(path), exc
+    """Each form with its record, or with the error that stopped it: one bad file never stops
+    the batch. A folder stands for every .docx below it (Word's ``~$`` lock files left out);
+    a file named on its own is always tried, so a wrong one gets its own error."""
+    for given in paths:
+        path = Path(given)
+        for found in find_forms([path]).files if path.is_dir() else (path,):
+            try:
+                yield found, extract_file(found, form=form)
+            except CaseAuditError as exc:
+                yield found, exc
 
 
 def extract_bytes(data: bytes, path: str | Path, *, form: Form = FORM) -> Record:

@@ -18,7 +18,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CaseAuditError, InputError
+from .discover import find_forms
+from .errors import CaseAuditError
 from .record import ERROR, Problem, Record
 from .register import (
     FAILED,
@@ -32,15 +33,6 @@ from .register import (
 )
 
 Extractor = Callable[[str], Record]
-LOCK_PREFIX = "~$"  # Word's owner files beside an open document: never a form
-
-
-@dataclass(frozen=True)
-class Found:
-    """The forms to ingest, in a stable order, and how many lock files were left out."""
-
-    files: tuple[Path, ...]
-    lock_files: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,42 +65,6 @@ class IngestSummary:
         if self.lock_files:
             text += f" ({self.lock_files} lock file{'s' * (self.lock_files != 1)} skipped)"
         return text
-
-
-def _is_lock_file(path: Path) -> bool:
-    return path.name.startswith(LOCK_PREFIX)
-
-
-def find_forms(paths: Iterable[str | Path]) -> Found:
-    """Files as given, and every ``*.docx`` under folders (recursive); lock files counted.
-
-    A path that does not exist is the user's error. A file named explicitly is taken whatever
-    its extension: if it is not a form, ingest records it as failed and says why.
-    """
-    seen: set[str] = set()
-    files: list[Path] = []
-    locks = 0
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(
-                Path(root) / name
-                for root, _dirs, names in os.walk(path)
-                for name in names if name.lower().endswith(".docx")
-            )
-        elif path.exists():
-            found = [path]
-        else:
-            raise InputError("no such file or folder", path=path)
-        for item in found:
-            if _is_lock_file(item):
-                locks += 1
-                continue
-            key = os.path.abspath(item)
-            if key not in seen:
-                seen.add(key)
-                files.append(Path(key))
-    return Found(tuple(files), locks)
 
 
 def _file_info(path: Path) -> tuple[FileInfo, Problem | None]:

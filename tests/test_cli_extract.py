@@ -103,3 +103,16 @@ def test_each_bad_file_names_its_cause(tmp_path: Path, name: str, cause: str) ->
 
 def test_missing_argument_is_a_usage_error() -> None:
     assert CliRunner().invoke(cli, ["extract"]).exit_code == 2
+
+
+def test_a_folder_stands_for_its_forms_without_lock_files(tmp_path: Path) -> None:
+    folder = tmp_path / "returned" / "2019-04"
+    folder.mkdir(parents=True)
+    for name in ("01-clean-tagged.docx", "03-partial.docx"):
+        (folder / name).write_bytes((SAMPLES / name).read_bytes())
+    (folder / "~$partial.docx").write_bytes(b"\x05alice" + b"\0" * 100)
+    (folder / "notes.txt").write_text("not a form")
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path / "returned")])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert sorted(r["fields"]["case_number"]["text"] for r in records) == ["CA-10231", "CA-10233"]

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from caseaudit_docx.discover import find_forms
 from caseaudit_docx.errors import InputError, NotAFormError
 from caseaudit_docx.form_v32 import FORM
-from caseaudit_docx.ingest import Progress, find_forms, ingest
+from caseaudit_docx.ingest import Progress, ingest
 from caseaudit_docx.record import Record
 from caseaudit_docx.register import Register
 from caseaudit_docx.register_read import (
