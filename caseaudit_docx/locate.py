@@ -351,8 +351,8 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
 def _unknown_row(walk: _Walk, row: RowView, key: str | None) -> None:
     """A row that holds no answers of the form: printed text, or something a person added."""
     first = squash(row.cells[0].text)
-    if first.startswith("what are the recommended actions") or first == "" and any(
-        squash(c.text) == "action" for c in row.cells
+    if first.startswith("what are the recommended actions") or (
+        first == "" and any(squash(c.text) == "action" for c in row.cells)
     ):
         walk.in_actions = True
         return
