@@ -21,6 +21,19 @@ from .filenames import format_name, name_key, numbered
 Progress = Callable[[int, int], None]  # (forms written so far, forms in the batch)
 
 
+def check_new_file(path: Path, *, suffix: str, wrong_suffix: str, force: bool,
+                   need_folder: bool = False) -> None:
+    """Refuse a single output file we must not write, before any work is done: the wrong
+    extension (``wrong_suffix`` says what is expected), an existing file without ``force``,
+    and, when ``need_folder``, a folder that does not exist."""
+    if path.suffix.lower() != suffix:
+        raise OutputError(wrong_suffix, path=path)
+    if path.exists() and not force:
+        raise OutputError("already exists (use --force to replace it)", path=path)
+    if need_folder and not path.parent.is_dir():
+        raise OutputError("its folder does not exist", path=path)
+
+
 def output_folder(outdir: Path) -> bool:
     """Make sure ``outdir`` is a folder; True if this call created it."""
     if outdir.is_dir():

@@ -28,6 +28,7 @@ from docx.shared import Cm, Pt, RGBColor
 from .errors import OutputError
 from .form import PLACEHOLDER_TEXT, Answer, Form, Label, Paragraph, Table
 from .form_v32 import COUNCIL_VARIABLE, DEFAULT_COUNCIL, FORM
+from .outputs import check_new_file
 from .oxml import build
 
 #: What the docxtpl templates in docx_templates/ hold where the council's name goes.
@@ -77,10 +78,8 @@ def write_template(
 ) -> Path:
     """Write the blank form to ``path``; refuse to replace an existing file unless ``force``."""
     target = Path(path)
-    if target.suffix.lower() != ".docx":
-        raise OutputError("the template must be saved with a .docx extension", path=target)
-    if target.exists() and not force:
-        raise OutputError("already exists (use --force to replace it)", path=target)
+    check_new_file(target, suffix=".docx",
+                   wrong_suffix="the template must be saved with a .docx extension", force=force)
     data = build_template(tagged=tagged, council=council)
     try:
         target.write_bytes(data)

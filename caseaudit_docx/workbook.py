@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 from .errors import OutputError
+from .outputs import check_new_file
 from .register import Register, register_errors
 from .register_read import (
     ReportFilter,
@@ -61,13 +62,9 @@ class ReportSummary:
 
 
 def check_output(output: Path, force: bool) -> None:
-    """Refuse an output we must not or cannot write, before any work is done."""
-    if output.suffix.lower() != ".xlsx":
-        raise OutputError("the workbook's name must end in .xlsx", path=output)
-    if output.exists() and not force:
-        raise OutputError("already exists (use --force to replace it)", path=output)
-    if not output.parent.is_dir():
-        raise OutputError("its folder does not exist", path=output)
+    """Refuse a workbook we must not or cannot write, before any work is done."""
+    check_new_file(output, suffix=".xlsx", wrong_suffix="the workbook's name must end in .xlsx",
+                   force=force, need_folder=True)
 
 
 def write_report(
