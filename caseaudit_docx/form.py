@@ -12,9 +12,13 @@ exactly one field id. The wording of the v3.2 form lives in :mod:`caseaudit_docx
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from functools import cached_property
+from functools import cached_property, wraps
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 
 class Kind(str, Enum):
@@ -198,6 +202,23 @@ class Form:
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
+
+
+def derived(compute: Callable[[Form], _T]) -> Callable[[Form], _T]:
+    """``compute(form)``, worked out once per form object and kept on the form, as
+    ``cached_property`` keeps the form's own tables: for look-up tables another module builds
+    from a form (a form is frozen, so they never go stale; they go when the form goes, and
+    hashing a whole form on every call would cost more than the look-ups save)."""
+    name = f"_derived {compute.__module__}.{compute.__qualname__}"
+
+    @wraps(compute)
+    def get(form: Form) -> _T:
+        cache = form.__dict__
+        if name not in cache:
+            cache[name] = compute(form)
+        return cache[name]  # type: ignore[no-any-return]
+
+    return get
 
 
 def _grid_cells(row: Row) -> list[Cell]:

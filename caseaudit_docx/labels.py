@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .form import Answer, Field, Form, Label
+from .form import Answer, Field, Form, Label, derived
 
 #: The header fields live in the form's "header" section (fields.md, "Header").
 HEADER_SECTION = "header"
@@ -48,25 +48,12 @@ class HeaderLabel:
     names: tuple[str, ...]
 
 
-_CACHE: dict[int, tuple[Form, tuple[HeaderLabel, ...]]] = {}
-
-
+@derived
 def header_labels(form: Form) -> tuple[HeaderLabel, ...]:
     """Each header field with its label as printed: whole, and its first line only, since
     "Category of Case" may lose its "(EH, CIN, CP & LAC)" line. Ids and aliases are left out
     on purpose: a cell printed "Auditor" elsewhere on the form must not pass for a header label.
-
-    Cached per form object (by identity: hashing the whole form on every call would cost more
-    than the matching)."""
-    cached = _CACHE.get(id(form))
-    if cached is not None and cached[0] is form:
-        return cached[1]
-    labels = _header_labels(form)
-    _CACHE[id(form)] = (form, labels)
-    return labels
-
-
-def _header_labels(form: Form) -> tuple[HeaderLabel, ...]:
+    Worked out once per form object."""
     wanted = {f.id: f for f in header_fields(form)}
     found: dict[str, list[str]] = {fid: [] for fid in wanted}
     for table in form.tables:

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from .errors import NotAFormError
-from .form import Answer, Form, Label, Paragraph, Row
+from .form import Answer, Form, Label, Paragraph, Row, derived
 from .oxml.view import CellView, DocumentView, RowView
 from .record import WARNING, Problem
 
@@ -104,14 +104,7 @@ class _Model:
         raise KeyError(labels_row.key)
 
 
-_MODELS: dict[int, _Model] = {}
-
-
-def _model(form: Form) -> _Model:
-    found = _MODELS.get(id(form))
-    if found is None or found.form is not form:
-        found = _MODELS[id(form)] = _Model(form)
-    return found
+_model = derived(_Model)
 
 
 def _label_text(cell: Label | Answer) -> str:
