@@ -90,7 +90,7 @@ def test_bad_files_fail_one_line_each_and_the_batch_goes_on(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("name,cause", [
     ("legacy.doc", "97-2003"), ("report.pdf", "PDF"), ("~$lock.docx", "lock file"),
-    ("truncated.docx", ""), ("empty.docx", "empty"),
+    ("truncated.docx", "damaged or incomplete"), ("empty.docx", "empty"),
 ])
 def test_each_bad_file_names_its_cause(tmp_path: Path, name: str, cause: str) -> None:
     path = _bad_files(tmp_path)[name]

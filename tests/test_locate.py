@@ -187,6 +187,7 @@ def test_answer_model_has_no_label_cells_left_unfilled() -> None:
     located = locate(_view(), FORM)
     assert set(located.texts) == {c.field for t in FORM.tables for r in t.rows for c in r.cells
                                   if isinstance(c, Answer)}
+    assert located.problems == ()  # each was found in its place, none by a fallback
 
 
 def test_header_with_a_reworded_label_and_reordered_columns() -> None:

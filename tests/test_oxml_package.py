@@ -134,9 +134,7 @@ def test_missing_core_properties_give_none():
 def test_only_the_needed_parts_are_read():
     """A broken image or styles part does not matter: those parts are never opened."""
     good = build_docx(extra={"word/media/image1.png": b"\x89PNG" + bytes(1000)})
-    with_bad_styles = good.replace(b"word/media/image1.png", b"word/media/image1.png")
-    pkg = read_package_bytes(with_bad_styles)
-    assert read_document(pkg).paragraphs[0].text == "Hello"
+    assert read_document(read_package_bytes(good)).paragraphs[0].text == "Hello"
     broken = zip_bytes(
         {name: data for name, data in _members(good).items()}
         | {"word/styles.xml": b"<w:styles><unclosed>"}
@@ -236,7 +234,7 @@ def test_plain_text(tmp_path):
 def test_truncated_zip(tmp_path, cut):
     data = build_docx()
     error = refusal(tmp_path, data[:cut])
-    assert "damaged or incomplete" in error.message or "damaged" in error.message
+    assert "damaged or incomplete" in error.message
 
 
 def test_garbage_after_zip_signature(tmp_path):
@@ -411,7 +409,7 @@ def test_member_whose_header_lies_about_its_size(tmp_path):
 def test_member_whose_header_overstates_its_size(tmp_path):
     data = patch_declared_size(build_docx(), "word/document.xml", 50_000)
     error = refusal(tmp_path, data)
-    assert "word/document.xml" in error.message
+    assert "damaged" in error.message and "word/document.xml" in error.message
 
 
 def test_member_larger_than_declared_is_never_read_past_its_declaration(tmp_path):
@@ -420,7 +418,7 @@ def test_member_larger_than_declared_is_never_read_past_its_declaration(tmp_path
     body = p(r("x" * 200_000))
     data = patch_declared_size(build_docx(body), "word/document.xml", 60_000)
     error = refusal(tmp_path, data, limits=Limits(max_part_size=80_000))
-    assert "word/document.xml" in error.message
+    assert "damaged" in error.message and "word/document.xml" in error.message
 
 
 def test_overlapping_entries_are_refused(tmp_path):

@@ -376,6 +376,7 @@ def test_both_ways_of_writing_rows_give_the_same_cells(
     built: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The rows rendered as XML (the fast path) reload exactly as openpyxl's own cells."""
+    assert workbook_cells.raw_rows_available()  # else both sides are the plain path
     monkeypatch.setattr(workbook_cells, "raw_rows_available", lambda: False)
     path = built["folder"] / "plain-openpyxl.xlsx"
     write_report(built["db"], path, report_date=REPORT_DATE)
