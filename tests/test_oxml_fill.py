@@ -161,6 +161,16 @@ def test_layout_follows_grid_columns_and_skips_a_blank_row() -> None:
     assert [text_of(tc) for tc in rows[2].findall("w:tc", NS)] == ["Click here to enter text.", "X"]
 
 
+@pytest.mark.parametrize("damaged", ['w:val=""', 'w:val="two"', ""])
+def test_a_damaged_grid_span_counts_as_one_column(damaged: str) -> None:
+    """A template edited by many hands: an unreadable gridSpan must not stop generation."""
+    odd = f"<w:tc><w:tcPr><w:gridSpan {damaged}/></w:tcPr><w:p/></w:tc>"
+    body = table(odd + label("Case Number"), cell("<w:p/>") + cell(block_sdt()))
+    root, located = fill(body, {"case_number": "X"})
+    assert located == {"case_number": "layout"}
+    assert text_of(root.findall(".//w:tr", NS)[1].findall("w:tc", NS)[1]) == "X"
+
+
 def test_date_picker_gets_its_stored_date_or_none() -> None:
     date = ('<w:date w:fullDate="2019-01-01T00:00:00Z"><w:dateFormat w:val="dd/MM/yyyy"/>'
             '<w:lid w:val="en-GB"/></w:date>')

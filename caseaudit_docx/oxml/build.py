@@ -58,7 +58,6 @@ def block_control(
     placeholder: str,
     tag: str | None = None,
     alias: str | None = None,
-    paragraph_properties: etree._Element | None = None,
 ) -> etree._Element:
     """A block-level rich-text control holding one paragraph that shows its placeholder.
 
@@ -75,10 +74,7 @@ def block_control(
     _sub(_sub(pr, "w:placeholder"), "w:docPart", val=DEFAULT_TEXT_PLACEHOLDER)
     _sub(pr, "w:showingPlcHdr")
     content = _sub(sdt, "w:sdtContent")
-    paragraph = _sub(content, "w:p")
-    if paragraph_properties is not None:
-        paragraph.append(paragraph_properties)
-    paragraph.append(placeholder_run(placeholder))
+    _sub(content, "w:p").append(placeholder_run(placeholder))
     return sdt
 
 

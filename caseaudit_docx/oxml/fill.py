@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..errors import InputError
-from .ns import W, qn
+from .build import PLACEHOLDER_STYLE
+from .ns import W, grid_number, qn
 from .parser import parse_part
 
 #: A row's printed cell texts -> field id -> index of the cell carrying that field's label.
@@ -63,7 +64,6 @@ _NOT_TEXT = {
     qn("w:group"): "group", qn("w:equation"): "equation", qn("w:citation"): "citation",
     qn("w:bibliography"): "bibliography", qn("w15:repeatingSection"): "repeating section",
 }
-PLACEHOLDER_STYLE = "PlaceholderText"
 
 
 def clean_text(value: str) -> str:
@@ -244,7 +244,7 @@ def _cells(tr: etree._Element) -> list[_Cell]:
     """The row's cells with their grid columns, through cell-level controls."""
     props = tr.find(qn("w:trPr"))
     before = props.find(qn("w:gridBefore")) if props is not None else None
-    column = int(before.get(_VAL, "0")) if before is not None else 0
+    column = grid_number(before.get(_VAL), least=0) if before is not None else 0
     cells = []
     for child in tr:
         wrapper = None
@@ -254,7 +254,7 @@ def _cells(tr: etree._Element) -> list[_Cell]:
         if tc is None:
             continue
         span_el = tc.find(f"{_TCPR}/{qn('w:gridSpan')}")
-        span = int(span_el.get(_VAL, "1")) if span_el is not None else 1
+        span = grid_number(span_el.get(_VAL), least=1) if span_el is not None else 1
         cells.append(_Cell(column, span, tc, wrapper, _visible_text(tc)))
         column += span
     return cells

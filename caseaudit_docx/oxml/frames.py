@@ -66,11 +66,6 @@ else:  # pragma: no cover - only if view.py stops being plain frozen dataclasses
     cell_view, control_view, row_view = CellView, ControlView, RowView
 
 
-def tidy(text: str) -> str:
-    """A vertical tab (Word's manual line break in its object model) reads as a line break."""
-    return text.replace("\x0b", "\n") if "\x0b" in text else text
-
-
 # -- frames ------------------------------------------------------------------------------------
 
 
@@ -94,12 +89,12 @@ class Body:
         if merge:
             self.carry = (text, controls)
         else:
-            self.blocks.append(ParagraphView(tidy(text).strip(), tuple(controls)))
+            self.blocks.append(ParagraphView(text.strip(), tuple(controls)))
 
     def flush(self) -> None:
         carry = self.carry
         if carry is not None:
-            self.blocks.append(ParagraphView(tidy(carry[0]).strip(), tuple(carry[1])))
+            self.blocks.append(ParagraphView(carry[0].strip(), tuple(carry[1])))
             self.carry = None
 
     def other(self) -> None:

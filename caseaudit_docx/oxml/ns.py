@@ -1,4 +1,5 @@
-"""Namespace prefixes of WordprocessingML and ``qn()``, the Clark-name helper."""
+"""Namespace prefixes of WordprocessingML, ``qn()`` (the Clark-name helper) and how a grid
+number attribute reads."""
 
 from __future__ import annotations
 
@@ -27,3 +28,10 @@ def qn(tag: str) -> str:
     """Turn ``"w:p"`` into lxml's Clark name ``"{http://…/main}p"``."""
     prefix, _, local = tag.partition(":")
     return f"{{{NSMAP[prefix]}}}{local}"
+
+
+def grid_number(value: str | None, *, least: int) -> int:
+    """A ``w:gridSpan``/``w:gridBefore`` value (ST_DecimalNumber) as written by many hands:
+    absent, empty, negative or not a number reads as ``least``, so that a damaged attribute
+    never stops a form being read or filled."""
+    return max(least, int(value)) if value and value.isdecimal() else least

@@ -25,7 +25,8 @@ from dataclasses import replace
 from typing import Any, cast
 
 from . import frames
-from .frames import PENDING, cell_view, control_view, tidy
+from .frames import PENDING, cell_view, control_view
+from .ns import grid_number
 from .stream import FS, LEAD, MARK, TYPES, unescape
 from .view import Block, ControlView, ParagraphView, TableView
 
@@ -112,8 +113,6 @@ class Reader:
                                     iprops, itext, after)
                     continue
                 text = plain.replace(_PARA, "\n").strip()  # the commonest cell: inlined
-                if "\x0b" in text:
-                    text = tidy(text).strip()
                 table.cells.append(cell_view("" if text in DEFAULT_PLACEHOLDER_TEXTS else text,
                                              (), _span(span) if span else 1))
                 continue
@@ -252,8 +251,6 @@ class Reader:
                     text = ""
             controls = (*own, *controls)
         text = text.strip()
-        if "\x0b" in text:
-            text = tidy(text).strip()
         if text in DEFAULT_PLACEHOLDER_TEXTS:
             text = ""
         table.cells.append(cell_view(text, controls, span))  # type: ignore[union-attr]
@@ -301,7 +298,7 @@ class Reader:
         elif kind is frames.Group:
             parent.texts.extend(frame.lines())
         elif kind is frames.Entry:
-            self.entries[frame.data] = tidy("\n".join(frame.lines())).strip()
+            self.entries[frame.data] = "\n".join(frame.lines()).strip()
         # frames.Hide: nothing to do
 
     def body_control(self, props: str, blocks: list[Block]) -> list[Block]:
@@ -321,8 +318,6 @@ class Reader:
     def control(self, props: str, content: str) -> ControlView:
         """Judge one control from its properties and the text its content shows."""
         text = content.strip()
-        if "\x0b" in text:
-            text = tidy(text).strip()
         found = None if self.escaped else _PROPS.get(props)
         tag, alias, kind, flagged, doc_part, date, box = found or self.props(props)
         checked = None if box is None else _checkbox_state(box, text)
@@ -358,7 +353,7 @@ class Reader:
 
 def _span(value: str) -> int:
     """``w:gridSpan/@w:val`` ("" when absent): at least 1."""
-    return max(1, int(value)) if value and value.isdecimal() else 1
+    return grid_number(value, least=1)
 
 
 def _block_text(block: Block) -> str:

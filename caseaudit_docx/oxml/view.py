@@ -8,7 +8,7 @@ every control that still shows its placeholder read as empty.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,6 @@ class DocumentView:
     blocks: tuple[Block, ...]
     modified: str | None = None  # docProps/core.xml dcterms:modified, ISO 8601, as written
     title: str | None = None
-    extras: dict[str, str] = field(default_factory=dict)
 
     @property
     def tables(self) -> tuple[TableView, ...]:
