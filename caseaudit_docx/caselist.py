@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .form import Form, Kind
+from .form import Form, Kind, derived
 from .form_v32 import FORM
 from .labels import compact, header_fields
 from .normalise import normalise
@@ -170,20 +170,14 @@ def match_columns(
 
 # -- headings ------------------------------------------------------------------------------------
 
-_INDEXES: dict[int, tuple[Form, dict[str, str]]] = {}
-
-
+@derived
 def _heading_index(form: Form) -> dict[str, str]:
     """Compacted id, label, alias and synonyms -> field id, for the header fields."""
-    cached = _INDEXES.get(id(form))
-    if cached is not None and cached[0] is form:
-        return cached[1]
     index: dict[str, str] = {}
     for fld in header_fields(form):
         names = (fld.id, fld.question, fld.alias, *SYNONYMS.get(fld.id, ()))
         for name in names:
             index.setdefault(compact(name), fld.id)
-    _INDEXES[id(form)] = (form, index)
     return index
 
 

@@ -22,7 +22,7 @@ import time
 import zipfile
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from .caselist import CASE_NUMBER, Case, field_value, read_case_list, resolve_field
@@ -56,10 +56,15 @@ class PreparedTemplate:
     source: bytes
     variables: Mapping[str, str]
     members: tuple[tuple[str, bytes | None], ...]  # every part in zip order; None: the main one
-    document_name: str
     document: PreparedDocument
-    per_case: frozenset[str]  # header fields the template's own Jinja uses
+    declared: frozenset[str]  # the variables the template's Jinja uses
     form: Form = FORM
+    path: Path | None = None  # the template, for messages
+
+    @cached_property
+    def per_case(self) -> frozenset[str]:
+        """Header fields the template's own Jinja uses: it is rendered again for each case."""
+        return self.declared & {f.id for f in header_fields(self.form)}
 
     @property
     def located(self) -> Mapping[str, str]:
@@ -69,7 +74,8 @@ class PreparedTemplate:
     def render(self, values: Mapping[str, str]) -> bytes:
         """One pre-filled form as .docx bytes; ``values`` is header field id -> text."""
         if self.per_case:
-            fresh = _prepare(self.source, {**self.variables, **values}, values.keys(), self.form)
+            fresh = _prepare(self.source, {**self.variables, **values}, values.keys(), self.form,
+                             path=self.path, declared=self.declared)
             return fresh._zip(values)
         return self._zip(values)
 
@@ -213,16 +219,21 @@ def _template_bytes(template: str | Path | None) -> tuple[bytes, Path]:
     return read_user_file(path, limit=_MAX_TEMPLATE, what="a .docx template"), path
 
 def _prepare(source: bytes, variables: Mapping[str, str], fields: Collection[str], form: Form,
-             path: Path | None = None) -> PreparedTemplate:
-    """docxtpl renders the template's Jinja; the result is cut at the header controls."""
+             path: Path | None = None, declared: frozenset[str] | None = None
+             ) -> PreparedTemplate:
+    """docxtpl renders the template's Jinja; the result is cut at the header controls.
+    ``declared``: the template's variables, when an earlier call has found and checked them."""
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
     ids = {f.id for f in header_fields(form)}
     try:
         tpl = DocxTemplate(io.BytesIO(source))
-        declared = set(tpl.get_undeclared_template_variables())
-        unknown = sorted(set(variables) - declared - ids)
+        if declared is None:
+            declared = frozenset(tpl.get_undeclared_template_variables())
+            unknown = sorted(set(variables) - declared - ids)
+        else:
+            unknown = []
         if unknown:
             raise InputError(
                 f"--set {unknown[0]}: not a header field, and the template has no "
@@ -249,8 +260,7 @@ def _prepare(source: bytes, variables: Mapping[str, str], fields: Collection[str
         parts[main], fields=fields, match_labels=partial(match_header_labels, form=form),
         part=main, path=str(path) if path else None)
     members = tuple((n, None if n == main else data) for n, data in parts.items())
-    return PreparedTemplate(source, dict(variables), members, main, document,
-                            frozenset(declared & ids), form)
+    return PreparedTemplate(source, dict(variables), members, document, declared, form, path)
 
 
 def _split_settings(settings: Mapping[str, str], columns: Mapping[str, str], form: Form

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from .errors import CaseAuditError, OutputError
+from .errors import OutputError
 from .filenames import format_name, name_key, numbered
 
 Progress = Callable[[int, int], None]  # (forms written so far, forms in the batch)
@@ -134,7 +134,5 @@ def _move(temp: Path, final: Path, force: bool) -> bool:
             return True
         temp.unlink()
         return True
-    except CaseAuditError:
-        raise
     except OSError as exc:
         raise OutputError(f"cannot be written ({exc.strerror or exc})", path=final) from None
