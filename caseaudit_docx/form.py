@@ -200,9 +200,6 @@ class Form:
     def field(self, field_id: str) -> Field:
         return self.by_id[field_id]
 
-    def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
-
 
 def derived(compute: Callable[[Form], _T]) -> Callable[[Form], _T]:
     """``compute(form)``, worked out once per form object and kept on the form, as

@@ -7,8 +7,8 @@ model (:data:`~caseaudit_docx.form_v32.FORM`), never from strings spelled out in
 form version brings its own labels. Comparison ignores case, spaces and punctuation: "Case No.",
 "CASE_NUMBER" and "case number" are the same heading.
 
-Extraction's layout locator (:mod:`caseaudit_docx.locate`) can use :func:`match_header_labels`
-for the same job on the way back.
+Also here: :func:`alike`, the one test of "the same wording, slightly changed" that this
+module and extraction's layout locator (:mod:`caseaudit_docx.locate`) both use.
 """
 
 from __future__ import annotations
@@ -71,9 +71,15 @@ def header_labels(form: Form) -> tuple[HeaderLabel, ...]:
     return tuple(out)
 
 
-def _similar(a: str, b: str) -> bool:
+def alike(a: str, b: str, cutoff: float) -> bool:
+    """Whether two normalised labels are the same wording with small changes: difflib's
+    ratio at least ``cutoff`` (its cheap upper bound, ``quick_ratio``, checked first)."""
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.quick_ratio() >= LABEL_SIMILARITY and matcher.ratio() >= LABEL_SIMILARITY
+    return matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff
+
+
+def _similar(a: str, b: str) -> bool:
+    return alike(a, b, LABEL_SIMILARITY)
 
 
 def match_header_label(text: str, form: Form) -> str | None:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import TypeVar
 
 from .errors import NotAFormError
 from .form import Answer, Form, Label, Paragraph, Row, derived
+from .labels import alike
 from .oxml.view import CellView, DocumentView, RowView
 from .record import WARNING, Problem
 
@@ -25,6 +26,8 @@ from .record import WARNING, Problem
 MIN_ROWS_FOUND = 0.4
 #: How alike two labels must be (difflib ratio of their normalised text) to be the same.
 LABEL_SIMILARITY = 0.8
+#: The share of words a text must have in common with printed text to count as printed.
+PRINTED_WORD_OVERLAP = 0.8
 
 _QUESTION = re.compile(r"^q\s*(\d{1,2})\b")
 _SUB_ROW = re.compile(r"^([abc])\b")  # "A. Past harm?" once squashed is "a past harm"
@@ -118,15 +121,15 @@ def _similar(a: str, b: str) -> bool:
     words_a, words_b = set(a.split()), set(b.split())
     if len(words_a & words_b) < 0.5 * len(words_a | words_b):
         return False  # cheap refusal before difflib, which costs far more
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.quick_ratio() >= LABEL_SIMILARITY and matcher.ratio() >= LABEL_SIMILARITY
+    return alike(a, b, LABEL_SIMILARITY)
 
 
 _MISSING = object()
+_T = TypeVar("_T")
 _CACHE_LIMIT = 20_000  # labels repeat from form to form; keep a batch's worth of answers
 
 
-def _cached(model: _Model, kind: str, text: str, compute: Callable[[], object]) -> object:
+def _cached(model: _Model, kind: str, text: str, compute: Callable[[], _T]) -> _T:
     """Look-ups by label text are the same for every form of a batch: remember them."""
     key = (kind, text)
     found = model.cache.get(key, _MISSING)
@@ -134,7 +137,7 @@ def _cached(model: _Model, kind: str, text: str, compute: Callable[[], object]) 
         if len(model.cache) >= _CACHE_LIMIT:
             model.cache.clear()
         found = model.cache[key] = compute()
-    return found
+    return found  # type: ignore[return-value]  # stored by this function for this kind
 
 
 def _fuzzy_key(model: _Model, label: str) -> str | None:
@@ -148,7 +151,7 @@ def _fuzzy_key(model: _Model, label: str) -> str | None:
                 return key
         return None
 
-    return _cached(model, "row", label, search)  # type: ignore[return-value]
+    return _cached(model, "row", label, search)
 
 
 def _labels_row(model: _Model, cells: tuple[CellView, ...]) -> Row | None:
@@ -175,7 +178,7 @@ def _labels_row(model: _Model, cells: tuple[CellView, ...]) -> Row | None:
         best = max(votes, key=votes.__getitem__)
         return model.rows[best] if 2 * votes[best] >= len(cells) else None
 
-    return _cached(model, "labels", "\x1f".join(texts), judge)  # type: ignore[return-value]
+    return _cached(model, "labels", "\x1f".join(texts), judge)
 
 
 def _is_printed(model: _Model, text: str) -> bool:
@@ -191,12 +194,12 @@ def _is_printed(model: _Model, text: str) -> bool:
     def compare() -> bool:
         words = frozenset(squashed.split())
         return any(
-            len(words & known) >= LABEL_SIMILARITY * len(words | known)
+            len(words & known) >= PRINTED_WORD_OVERLAP * len(words | known)
             for known in model.printed_words
             if abs(len(known) - len(words)) <= max(2, len(known) // 4)
         )
 
-    return _cached(model, "printed", squashed, compare)  # type: ignore[return-value]
+    return _cached(model, "printed", squashed, compare)
 
 
 @dataclass
@@ -299,11 +302,6 @@ def _is_blank(row: RowView) -> bool:
     return not any(c.text or c.controls for c in row.cells)
 
 
-def _is_values(row: RowView) -> bool:
-    """A row that looks like answers under labels: it holds controls or typed text."""
-    return any(c.controls for c in row.cells) or not _is_blank(row)
-
-
 def _walk_rows(walk: _Walk, view: DocumentView) -> None:
     rows = list(_iter_rows(view))
     skip_next = 0
@@ -317,7 +315,7 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
         labels = _labels_row(walk.model, row.cells)
         if labels is not None and index + 1 < len(rows):
             values = index + 1
-            if _is_blank(rows[values]) and values + 1 < len(rows) and _is_values(rows[values + 1]):
+            if _is_blank(rows[values]) and values + 1 < len(rows) and not _is_blank(rows[values + 1]):
                 values += 1  # a blank row inserted between the labels and the values
             _place_labelled_values(walk, labels, row, rows[values])
             skip_next = values - index
@@ -328,7 +326,7 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
         if model_row is None or not walk.model.answer_cells[model_row.key]:
             _unknown_row(walk, row, key)
             continue
-        key = model_row.key
+        key = model_row.key  # the same key, now known to be a str
         if key in walk.rows_found:
             walk.keep_extra(key, row.cells[1:], f"the row {key!r} appears twice; the first was used")
             continue

@@ -21,19 +21,16 @@ from functools import lru_cache, partial
 
 from dateutil import parser as date_parser
 
-from .form import ALLOWED_VALUES, Kind
+from .form import ALLOWED_VALUES, GRADES, Kind
+from .record import ERROR, WARNING
 
 NA = "n/a"
 KINDS: frozenset[str] = frozenset(kind.value for kind in Kind)
 # The canonical values come from the form model, where every kind's allowed values are listed.
-GRADES: tuple[str, ...] = ALLOWED_VALUES[Kind.GRADE]
 YES_NO: tuple[str, ...] = ALLOWED_VALUES[Kind.YES_NO]
 LEVELS: tuple[str, ...] = ALLOWED_VALUES[Kind.LEVEL]
 GOOD_PRACTICE: tuple[str, ...] = ALLOWED_VALUES[Kind.GOOD_PRACTICE]
 CATEGORIES: tuple[str, ...] = ALLOWED_VALUES[Kind.CATEGORY]  # form order: lists come out in it
-
-ERROR = "error"
-WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,8 @@ class Normalised:
     level: str = ERROR
 
 
-def normalise(kind: str, text: str | None, *, date_hint: str | None = None) -> Normalised:
+def normalise(kind: Kind | str, text: str | None, *, date_hint: str | None = None
+              ) -> Normalised:
     """Normalise ``text`` as ``kind``; ``date_hint`` is a Word date picker's stored date.
 
     An unknown kind is a programming error (``ValueError``), not a problem with the form.
