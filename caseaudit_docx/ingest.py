@@ -3,7 +3,7 @@
 Reading a form costs milliseconds of XML parsing, writing it to SQLite far less, so extraction
 is spread over the CPU cores (a process pool fed small chunks of paths) while the main process
 hashes files, skips bytes the register already holds and writes results in order, one
-transaction per batch. Progress is reported through a callback, so the library stays free of
+transaction per chunk. Progress is reported through a callback, so the library stays free of
 any user interface; the CLI turns it into a progress bar on a terminal.
 """
 
@@ -143,11 +143,11 @@ def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
 
 
 class _Writer:
-    """Writes chunks in order, committing every ``batch_size`` files."""
+    """Writes chunks in order, one transaction each (each file under its own savepoint)."""
 
-    def __init__(self, register: Register, total: int, batch_size: int,
+    def __init__(self, register: Register, total: int,
                  progress: Callable[[Progress], None] | None) -> None:
-        self.register, self.total, self.batch_size = register, total, batch_size
+        self.register, self.total = register, total
         self.progress = progress
         self.summary = IngestSummary()
         self.done = 0
@@ -182,13 +182,13 @@ def ingest(
     *,
     workers: int | None = None,
     chunk_size: int = 8,
-    batch_size: int = 64,
     progress: Callable[[Progress], None] | None = None,
     extractor: Extractor | None = None,
 ) -> IngestSummary:
     """Ingest the forms under ``paths`` into the register at ``db_path``.
 
-    ``workers`` defaults to the CPU count; 1 reads in this process. ``extractor`` (a picklable
+    ``workers`` defaults to the CPU count; 1 reads in this process. ``chunk_size`` files go to
+    a worker as one task and are written in one transaction. ``extractor`` (a picklable
     function of a path) stands in for :func:`caseaudit_docx.extract.extract_file` in tests.
     ``progress`` is called after each file is written; an exception it raises (Ctrl-C
     included) stops the ingest with every file before the current one committed.
@@ -197,7 +197,7 @@ def ingest(
     extractor = extractor or _default_extractor
     workers = max(1, workers or os.cpu_count() or 1)
     with register_errors(db_path), Register.open(db_path) as register:
-        writer = _Writer(register, len(found.files), max(1, batch_size), progress)
+        writer = _Writer(register, len(found.files), progress)
         chunks = _chunks(_plan(found.files, register), max(1, chunk_size))
         if workers == 1 or len(found.files) <= chunk_size:
             for chunk in chunks:

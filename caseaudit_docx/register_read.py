@@ -8,6 +8,7 @@ holds them all in memory at once.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +29,18 @@ class ReportFilter:
     team: str | None = None
     category: str | None = None
 
+    def in_dates(self, start: str | None) -> bool:
+        """Whether an audit that started on ``start`` (ISO, None when unknown) is in the
+        dates; with a date given, an unknown start is not."""
+        if not (self.date_from or self.date_to):
+            return True
+        if not start:
+            return False
+        return (not self.date_from or start >= self.date_from) and (
+            not self.date_to or start <= self.date_to)
+
     def matches(self, start: str | None, team: str | None, categories: Sequence[str]) -> bool:
-        if (self.date_from or self.date_to) and not start:
-            return False
-        if self.date_from and start and start < self.date_from:
-            return False
-        if self.date_to and start and start > self.date_to:
+        if not self.in_dates(start):
             return False
         if self.team and " ".join((team or "").split()).casefold() != \
                 " ".join(self.team.split()).casefold():
@@ -199,11 +206,12 @@ def read_history(db_path: str | Path, case_number: str) -> list[RevisionInfo]:
 def format_history(revisions: Sequence[RevisionInfo]) -> list[str]:
     """Lines for ``caseaudit history``: each audit, then its revisions, current first ("*")."""
     lines: list[str] = []
+    per_audit = Counter(rev.audit_id for rev in revisions)
     audit = None
     for rev in revisions:
         if rev.audit_id != audit:
             audit = rev.audit_id
-            count = sum(1 for r in revisions if r.audit_id == audit)
+            count = per_audit[audit]
             lines.append(f"{rev.case_number}, auditor {rev.auditor or '(none)'}, audit start "
                          f"{rev.audit_start_date or '(none)'}: {count} revision"
                          f"{'s' * (count != 1)}")
@@ -225,13 +233,14 @@ def failed_files(register: Register) -> list[FailedFile]:
         " (f.outcome = 'unchanged' AND f.revision_id IS NULL AND origin.sha256 = f.sha256))"
         " GROUP BY f.id ORDER BY f.path"
     ).fetchall()
-    out = []
-    for path, sha, ingested_at, origin in rows:
-        problems = tuple(Problem(*p) for p in register.conn.execute(
-            "SELECT field_id, level, message FROM problems WHERE file_id = ? ORDER BY id",
-            (origin,)))
-        out.append(FailedFile(path, sha, ingested_at, problems))
-    return out
+    problems: dict[int, list[Problem]] = {}
+    for file_id, *problem in register.conn.execute(
+        "SELECT p.file_id, p.field_id, p.level, p.message FROM problems p"
+        " JOIN files f ON f.id = p.file_id WHERE f.outcome = 'failed' ORDER BY p.id"
+    ):
+        problems.setdefault(file_id, []).append(Problem(*problem))
+    return [FailedFile(path, sha, ingested_at, tuple(problems.get(origin, ())))
+            for path, sha, ingested_at, origin in rows]
 
 
 def allocations(register: Register) -> list[AllocationRow]:
@@ -249,13 +258,3 @@ def audit_keys(register: Register) -> list[tuple[str, str, str]]:
     return [(case, auditor, start) for case, auditor, start in register.conn.execute(
         "SELECT case_key, auditor_key, start_key FROM audits")]
 
-
-def counts(register: Register) -> dict[str, int]:
-    """How much the register holds: files, audits, revisions, failed files."""
-    one = register.conn.execute
-    return {
-        "files": one("SELECT count(*) FROM files").fetchone()[0],
-        "audits": one("SELECT count(*) FROM audits").fetchone()[0],
-        "revisions": one("SELECT count(*) FROM revisions").fetchone()[0],
-        "failed": one("SELECT count(*) FROM files WHERE outcome = 'failed'").fetchone()[0],
-    }

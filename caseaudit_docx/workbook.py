@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -95,7 +96,6 @@ def write_report(
                                   for title in ("Completion", "Moderation"))
         sheets = AuditSheets(book, styles, redact=redact, report_date=report_date,
                              max_rows=max_rows)
-        everything = [summary, completion, moderation, *sheets.all()]
         try:
             stats = Stats(redact=redact)
             failures = failed_files(register)
@@ -103,7 +103,7 @@ def write_report(
             for audit in iter_current(register, current_audit_ids(register, filters)):
                 stats.add(audit)
                 sheets.add(audit)
-            sent = [a for a in allocations(register) if _in_dates(a.audit_start_date, filters)]
+            sent = [a for a in allocations(register) if filters.in_dates(a.audit_start_date)]
             keys = audit_keys(register)
             responses = sheets.close()
             notes: list[Note] = [
@@ -124,21 +124,11 @@ def write_report(
             for sheet in (summary, completion, moderation):
                 sheet.close()
         except BaseException:
-            for sheet in [*everything, *sheets.all()]:
+            for sheet in (summary, completion, moderation, *sheets.all()):
                 sheet.discard()
             raise
     _save(book, output)
     return ReportSummary(output, stats.audits, len(failures), tuple(responses))
-
-
-def _in_dates(start: str | None, filters: ReportFilter) -> bool:
-    """Whether an allocation falls in the report's dates (team and category: not known)."""
-    if not (filters.date_from or filters.date_to):
-        return True
-    if not start:
-        return False
-    return (not filters.date_from or start >= filters.date_from) and (
-        not filters.date_to or start <= filters.date_to)
 
 
 def _save(book: Workbook, output: Path) -> None:
@@ -148,15 +138,18 @@ def _save(book: Workbook, output: Path) -> None:
     deflate level can be 1: the XML of a 10,000-audit report is over 500 MB, and level 1
     compresses it three times faster than the default for a file about a fifth larger.
     """
-    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    temporary: Path | None = None
     try:
-        # Readable by its owner only, like the register: the workbook names children too.
-        handle = os.fdopen(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb")
-        with handle, ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True,
-                             compresslevel=1) as archive:
+        # A new name no other run can hold, readable by its owner only (mkstemp: 0600), like
+        # the register: the workbook names children too.
+        fd, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(fd, "wb") as handle, ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True,
+                                                    compresslevel=1) as archive:
             ExcelWriter(book, archive).save()
         os.replace(temporary, output)
     except OSError as exc:
         raise OutputError(f"cannot be written: {exc.strerror}", path=output) from exc
     finally:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)

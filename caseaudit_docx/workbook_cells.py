@@ -141,15 +141,13 @@ class Sheet:
     """
 
     def __init__(self, book: Workbook, styles: Styles, title: str, *, freeze: str = "A2",
-                 widths: Sequence[float] = (), fast: bool = True) -> None:
+                 widths: Sequence[float] = ()) -> None:
         self.ws = book.create_sheet(title)
-        self.book = book
         self.styles = styles
         self.title = title
         self.row = 0  # rows written so far
         self.ws.freeze_panes = freeze
-        self.raw = RawRows(self.ws, self._style_id, book.epoch) \
-            if fast and raw_rows_available() else None
+        self.raw = RawRows(self.ws, self._style_id, book.epoch) if raw_rows_available() else None
         self._tables: list[tuple[str, int, int, Sequence[Col], int]] = []
         self._widths: dict[int, float] = {}
         for index, width in enumerate(widths, 1):

@@ -45,7 +45,8 @@ def field_value(record: Record, field_id: str) -> Any:
     return value
 
 
-def _iso_date(value: Any) -> dt.date | None:
+def iso_date(value: Any) -> dt.date | None:
+    """An ISO date string as a date for a date cell; anything else (None, not a date) None."""
     try:
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
@@ -234,7 +235,7 @@ class AuditSheets:
             if match:
                 action, by_who, by_when = ([*text.split("\t"), None, None][:3])
                 when = normalise("date", by_when).value if by_when else None
-                rows.append((int(match.group(1)), action, by_who, _iso_date(when) or by_when))
+                rows.append((int(match.group(1)), action, by_who, iso_date(when) or by_when))
         for n, action, by_who, by_when in rows:
             overdue = days = None
             if isinstance(by_when, dt.date):

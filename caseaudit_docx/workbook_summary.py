@@ -20,7 +20,7 @@ from .form_v32 import FORM
 from .normalise import normalise
 from .register_read import AllocationRow, CurrentAudit
 from .workbook_cells import GRADE_COLOURS, Col, Sheet
-from .workbook_sheets import Redactor, keep
+from .workbook_sheets import Redactor, iso_date, keep
 
 NOT_GRADED = "not graded"
 GRADE_BUCKETS = (*GRADES, "n/a", NOT_GRADED)
@@ -130,23 +130,16 @@ class Stats:
             scrub = Redactor(record.text("child_name")) if self.redact else keep
             self.moderated.append(tuple(scrub(v) for v in (
                 *key, record.text("team"), value("overall.auditor"),
-                _date(value("moderation.date")) or record.text("moderation.date"),
+                iso_date(value("moderation.date")) or record.text("moderation.date"),
                 value("moderation.scaling") or record.text("moderation.scaling"),
                 record.text("moderation.change_grade"),
                 {True: "Yes", False: "No", None: "not clear"}[changed],
                 record.text("moderation.actions"), record.text("moderation.themes"))))
         missing = [f for f in QUESTION_FIELDS if record.fields[f].text is None]
-        self.answered.append((*key, _date(start), len(QUESTION_FIELDS) - len(missing),
+        self.answered.append((*key, iso_date(start), len(QUESTION_FIELDS) - len(missing),
                               len(QUESTION_FIELDS),
                               (len(QUESTION_FIELDS) - len(missing)) / len(QUESTION_FIELDS),
                               ", ".join(missing) or None))
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 #: Summary's column widths, set before its first row (write-only mode writes them first).
@@ -312,8 +305,8 @@ def write_completion(sheet: Sheet, stats: Stats, allocations: Sequence[Allocatio
     outstanding_rows = []
     for a in outstanding:
         sent = dt.date.fromisoformat(a.generated_at[:10])
-        outstanding_rows.append((a.case_number, a.auditor, _date(a.audit_start_date), a.file_name,
-                                 sent, (report_date - sent).days))
+        outstanding_rows.append((a.case_number, a.auditor, iso_date(a.audit_start_date),
+                                 a.file_name, sent, (report_date - sent).days))
     sheet.side_by_side([
         ("Completion", [Col("measure", 36), Col("value", 10, "decimal")], totals),
         ("Outstanding", [Col("case_number", 14), Col("auditor", 16), Col("audit_start_date", 14),

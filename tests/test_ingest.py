@@ -93,7 +93,7 @@ def test_outcomes_and_the_closing_line(tmp_path: Path, workers: int) -> None:
         _write(forms, f"{n:02d}.docx", make_record(str(n)))
     db = tmp_path / "r.db"
     seen: list[Progress] = []
-    summary = ingest([forms], db, workers=workers, chunk_size=4, batch_size=5,
+    summary = ingest([forms], db, workers=workers, chunk_size=4,
                      progress=seen.append, extractor=fake_extract)
     assert (summary.new, summary.revised, summary.unchanged, summary.failed) == (19, 1, 1, 3)
     assert summary.line() == "19 new, 1 revised, 1 unchanged, 3 failed (1 lock file skipped)"
@@ -124,7 +124,7 @@ def test_an_interrupted_ingest_keeps_what_was_written(tmp_path: Path) -> None:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        ingest([forms], db, workers=2, chunk_size=2, batch_size=4, progress=stop_after_five,
+        ingest([forms], db, workers=2, chunk_size=2, progress=stop_after_five,
                extractor=fake_extract)
     assert _count(db, "SELECT count(*) FROM files") == 5
     assert _count(db, "SELECT count(*) FROM revisions") == 5
