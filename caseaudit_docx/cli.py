@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .errors import CaseAuditError
+from .filenames import DEFAULT_PATTERN
 from .form_v32 import DEFAULT_COUNCIL
 
 
@@ -112,12 +113,19 @@ def _pairs(ctx: click.Context, param: click.Parameter, items: tuple[str, ...]) -
 
 class _TerminalProgress:
     """A progress bar on stderr when it is a terminal; opened on the first report, when the
-    number of forms is known."""
+    number of forms is known, and closed when the ``with`` block ends, however it ends."""
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.bar: object | None = None
         self.enabled = sys.stderr.isatty()
+
+    def __enter__(self) -> _TerminalProgress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled:
@@ -127,9 +135,11 @@ class _TerminalProgress:
             self.bar.__enter__()  # type: ignore[attr-defined]
         self.bar.update(done - self.bar.pos)  # type: ignore[attr-defined]
 
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+def _echo_failures(failures: list[tuple[str, str]]) -> None:
+    """Files that could not be filed, one line each on stderr (they are in the register too)."""
+    for path, why in failures:
+        click.echo(f"caseaudit: {path}: failed: {why}", err=True)
 
 
 @cli.command()
@@ -139,7 +149,7 @@ class _TerminalProgress:
               help="Folder for the forms (created if missing).")
 @click.option("--template", type=click.Path(path_type=Path),
               help="Form to fill: default ours; may be a council's own (untagged) copy.")
-@click.option("--name", default="{case_number}.docx", show_default=True,
+@click.option("--name", default=DEFAULT_PATTERN, show_default=True,
               help="File name pattern: header field ids in braces, and {row}.")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE", callback=_pairs,
               help="Same value in every form (auditor, audit_start_date, council_name).")
@@ -160,15 +170,12 @@ def generate(cases: Path, outdir: Path, template: Path | None, name: str,
     """
     from .generate import generate_forms
 
-    bar = _TerminalProgress("Generating forms")
-    try:
+    with _TerminalProgress("Generating forms") as bar:
         result = generate_forms(
             cases, outdir, template=template, name=name, settings=settings,
             column_map=column_map, sheet=sheet, force=force, allow_duplicates=allow_duplicates,
             db=db, progress=bar, report=lambda m: click.echo(f"caseaudit: warning: {m}", err=True),
         )
-    finally:
-        bar.close()
     click.echo(result.summary)
 
 
@@ -226,13 +233,9 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
     """
     from .ingest import ingest as ingest_paths
 
-    bar = _TerminalProgress("Reading forms")
-    try:
+    with _TerminalProgress("Reading forms") as bar:
         summary = ingest_paths(paths, db, progress=lambda p: bar(p.done, p.total))
-    finally:
-        bar.close()
-    for path, why in summary.failures:
-        click.echo(f"caseaudit: {path}: failed: {why}", err=True)
+    _echo_failures(summary.failures)
     click.echo(f"{db}: {summary.line()}")
 
 
@@ -266,16 +269,12 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
     from .collate import collate as collate_paths
     from .register_read import ReportFilter
 
-    bar = _TerminalProgress("Reading forms")
-    try:
+    with _TerminalProgress("Reading forms") as bar:
         summary = collate_paths(paths, output, filters=ReportFilter(date_from, date_to, team,
                                                                      category),
                                 redact=redact, force=force,
                                 progress=lambda p: bar(p.done, p.total))
-    finally:
-        bar.close()
-    for path, why in summary.ingest.failures:
-        click.echo(f"caseaudit: {path}: failed: {why}", err=True)
+    _echo_failures(summary.ingest.failures)
     click.echo(summary.line())
 
 

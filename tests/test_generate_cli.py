@@ -185,8 +185,7 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
     screen = Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
-    bar = _TerminalProgress("Generating forms")
-    for done in (1, 2, 3):
-        bar(done, 3)
-    bar.close()
+    with _TerminalProgress("Generating forms") as bar:
+        for done in (1, 2, 3):
+            bar(done, 3)
     assert "Generating forms" in screen.getvalue() and "100%" in screen.getvalue()
