@@ -32,12 +32,7 @@ from .form import Form, Kind
 from .form_v32 import FORM
 from .labels import header_fields, match_header_labels
 from .outputs import Progress, output_folder, plan_names, write_all
-from .oxml.fill import (
-    PreparedDocument,
-    clean_text,
-    main_document_name,
-    prepare_document,
-)
+from .oxml.fill import PreparedDocument, clean_text, prepare_document
 from .oxml.package import read_package_bytes
 from .userfiles import read_user_file
 
@@ -243,6 +238,7 @@ def _prepare(source: bytes, variables: Mapping[str, str], fields: Collection[str
         tpl.render(context, autoescape=True)
         rendered = io.BytesIO()
         tpl.save(rendered)
+        main = tpl.docx.part.partname.membername  # the zip name python-docx saved it under
     except TemplateError as exc:
         raise InputError(f"has a {{{{ … }}}} or {{% … %}} tag that cannot be rendered "
                          f"({exc.__class__.__name__}: {exc})", path=path) from None
@@ -253,9 +249,6 @@ def _prepare(source: bytes, variables: Mapping[str, str], fields: Collection[str
                          path=path) from None
     with zipfile.ZipFile(io.BytesIO(rendered.getvalue())) as package:
         parts = {info.filename: package.read(info) for info in package.infolist()}
-    main = main_document_name(parts.get("_rels/.rels", b""))
-    if main not in parts:
-        raise InputError(f"has no main document part ({main})", path=path)
     document = prepare_document(
         parts[main], fields=fields, match_labels=partial(match_header_labels, form=form),
         part=main, path=str(path) if path else None)

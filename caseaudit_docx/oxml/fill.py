@@ -155,15 +155,6 @@ def prepare_document(
     return PreparedDocument(blank[0], slots, located, _prefix(root))
 
 
-def main_document_name(package_rels: bytes) -> str:
-    """The main document part named by the package relationships (``_rels/.rels``)."""
-    root = parse_part(package_rels, "_rels/.rels")
-    for rel in root.iter(qn("pr:Relationship")):
-        if rel.get("Type", "").endswith("/officeDocument") and rel.get("TargetMode") != "External":
-            return rel.get("Target", "word/document.xml").lstrip("/")
-    return "word/document.xml"
-
-
 # -- locating ------------------------------------------------------------------------------------
 
 
