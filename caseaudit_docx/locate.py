@@ -33,7 +33,7 @@ _QUESTION = re.compile(r"^q\s*(\d{1,2})\b")
 _SUB_ROW = re.compile(r"^([abc])\b")  # "A. Past harm?" once squashed is "a past harm"
 _NUMBERED = re.compile(r"^(\d{1,2})\s*[.):]?$")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
-_SUB_PARENT = re.compile(r"q(5|10)[abc]")  # the A/B/C rows of Q5 and Q10
+_SUB_KEY = re.compile(r"(q\d+)[abc]")  # the key of an A/B/C row under its question
 _ACTION = re.compile(r"action\d+")
 
 
@@ -62,12 +62,15 @@ class _Model:
     rows: dict[str, Row] = field(default_factory=dict)
     by_label: dict[str, str] = field(default_factory=dict)  # squashed label -> row key
     label_rows: dict[str, Row] = field(default_factory=dict)  # labels-over-values: each label
+    values_rows: dict[str, Row] = field(default_factory=dict)  # such a row's key -> the values
     printed: set[str] = field(default_factory=set)  # squashed printed text of every label cell
     printed_words: list[frozenset[str]] = field(default_factory=list)
     cache: dict[tuple[str, str], object] = field(default_factory=dict)
     answer_cells: dict[str, list[tuple[int, Answer]]] = field(default_factory=dict)
     fuzzy: list[tuple[str, str]] = field(default_factory=list)  # (squashed label, row key)
     answer_rows: frozenset[str] = frozenset()  # keys of the rows that hold the form's fields
+    sub_rows: frozenset[str] = frozenset()  # keys of A/B/C rows under a question (Q5, Q10)
+    sub_parents: frozenset[str] = frozenset()  # keys of the questions those rows are under
 
     def __post_init__(self) -> None:
         tables = self.form.tables
@@ -83,6 +86,7 @@ class _Model:
                                 self.printed.add(squash(text.replace("{council}", "")))
                 nxt = table.rows[index + 1] if index + 1 < len(table.rows) else None
                 if not row.answers and nxt is not None and nxt.label is None and nxt.answers:
+                    self.values_rows[row.key] = nxt
                     for cell in row.cells:
                         self.label_rows[squash(_label_text(cell))] = row
                 if row.label and row.answers:
@@ -98,13 +102,9 @@ class _Model:
                 self.printed.add(squash(block.text))
         self.printed_words = [frozenset(text.split()) for text in self.printed]
         self.answer_rows = frozenset(f.row_key for f in self.form.fields)
-
-    def values_row(self, labels_row: Row) -> Row:
-        for table in self.form.tables:
-            for index, row in enumerate(table.rows):
-                if row is labels_row:
-                    return table.rows[index + 1]
-        raise KeyError(labels_row.key)
+        subs = {key: m.group(1) for key in self.rows if (m := _SUB_KEY.fullmatch(key))
+                and m.group(1) in self.rows}
+        self.sub_rows, self.sub_parents = frozenset(subs), frozenset(subs.values())
 
 
 _model = derived(_Model)
@@ -211,7 +211,7 @@ class _Walk:
     rows_found: set[str] = field(default_factory=set)
     extras: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    parent_question: str | None = None  # "q5" or "q10" while their A/B/C rows may follow
+    parent_question: str | None = None  # a question whose A/B/C rows may follow (Q5, Q10)
     in_actions: bool = False
 
     def keep_extra(self, name: str, cells: tuple[CellView, ...], why: str) -> None:
@@ -264,7 +264,7 @@ def _place_answers(walk: _Walk, model_row: Row, doc_cells: tuple[CellView, ...])
 def _place_labelled_values(walk: _Walk, labels: Row, doc_labels: RowView,
                            doc_values: RowView) -> None:
     """Header-style tables: each value sits under its label, whatever order the columns are in."""
-    values_row = walk.model.values_row(labels)
+    values_row = walk.model.values_rows[labels.key]
     walk.rows_found.update((labels.key, values_row.key))
     columns = {squash(c.text): i for i, c in enumerate(doc_labels.cells)}
     placed: dict[str, int] = {}
@@ -332,9 +332,9 @@ def _walk_rows(walk: _Walk, view: DocumentView) -> None:
             continue
         walk.rows_found.add(key)
         _place_answers(walk, model_row, row.cells)
-        if key in ("q5", "q10"):
+        if key in walk.model.sub_parents:
             walk.parent_question = key
-        elif not _SUB_PARENT.fullmatch(key):
+        elif key not in walk.model.sub_rows:
             walk.parent_question = None
         walk.in_actions = key.startswith("action")
 
