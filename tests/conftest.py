@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 ON_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def squash_spaces(text: str) -> str:
+    """Runs of white space as one space: layout and line wrapping left out of a comparison."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def soffice_or_skip() -> str:

@@ -9,15 +9,11 @@ import pytest
 from caseaudit_docx.form import Answer, Kind, Label, Table
 from caseaudit_docx.form_v32 import FORM
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SHARED, squash_spaces
 from .fieldsmd import FIELDS_MD, contract_fields
 
 #: The form's text as exported from the council's .docx (a copy of shared/seed/).
 SEED = ROOT / "docs" / "case_audit_template_v3.2.txt"
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @pytest.mark.parametrize("copy,original", [
@@ -73,7 +69,7 @@ def test_bare_answer_cells_are_those_of_the_seed() -> None:
 
 
 def test_printed_text_follows_the_seed_in_order() -> None:
-    seed = _squash(SEED.read_text(encoding="utf-8").replace("\t", " "))
+    seed = squash_spaces(SEED.read_text(encoding="utf-8").replace("\t", " "))
     position = 0
     for block in FORM.blocks:
         texts = [block.text] if not isinstance(block, Table) else [
@@ -81,7 +77,7 @@ def test_printed_text_follows_the_seed_in_order() -> None:
             for line in cell.lines
         ]
         for text in texts:
-            wanted = _squash(text.replace("{council}", "Wokingham"))
+            wanted = squash_spaces(text.replace("{council}", "Wokingham"))
             if not wanted:
                 continue
             found = seed.find(wanted, position)

@@ -9,13 +9,9 @@ import pytest
 from caseaudit_docx.form import Label
 from caseaudit_docx.form_v32 import FORM
 
-from .conftest import convert_to_pdf, pdf_text
+from .conftest import convert_to_pdf, pdf_text, squash_spaces
 
 pytestmark = pytest.mark.soffice
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _question_wordings() -> list[str]:
@@ -37,20 +33,18 @@ def rendered(tmp_path_factory, tagged_template: bytes, untagged_template: bytes)
 @pytest.mark.parametrize("name", ["tagged", "untagged"])
 def test_every_question_appears_in_order(rendered: dict[str, str], name: str) -> None:
     # Table cells wrap, so compare word sequences of the page text with the cells joined up.
-    page = _squash(rendered[name])
-    words = page.split(" ")
-    joined = " ".join(words)
+    page = squash_spaces(rendered[name])
     position = 0
     for wording in _question_wordings():
-        first_words = " ".join(_squash(wording).split(" ")[:4])
-        found = joined.find(first_words, position)
+        first_words = " ".join(squash_spaces(wording).split(" ")[:4])
+        found = page.find(first_words, position)
         assert found >= 0, f"{first_words!r} not found after {position} in the {name} PDF"
         position = found
 
 
 @pytest.mark.parametrize("name", ["tagged", "untagged"])
 def test_placeholders_and_sections_render(rendered: dict[str, str], name: str) -> None:
-    page = _squash(rendered[name])
+    page = squash_spaces(rendered[name])
     # "Click here to enter text." may wrap inside a narrow cell: count its first words
     assert page.count("Click here to enter") == sum(f.control for f in FORM.fields)
     headings = [
@@ -59,7 +53,7 @@ def test_placeholders_and_sections_render(rendered: dict[str, str], name: str) -
     ]
     position = 0
     for heading in headings:
-        found = page.find(_squash(heading)[:25], position)
+        found = page.find(squash_spaces(heading)[:25], position)
         assert found >= 0, heading
         position = found
     assert "Wokingham Children" in page
