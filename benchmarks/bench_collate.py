@@ -73,21 +73,21 @@ def _child(code: str, *args: str) -> dict[str, float]:
 
 EXTRACT_ONLY = """
 from pathlib import Path
-from caseaudit_docx.extract import extract_file
+from caseaudit_docx.extract.extract import extract_file
 for path in sorted(Path(sys.argv[1]).glob('*.docx')):
     extract_file(path)
 """
 INGEST = """
-from caseaudit_docx.ingest import ingest
+from caseaudit_docx.register.ingest import ingest
 summary = ingest([sys.argv[1]], sys.argv[2])
 assert summary.failed == 0, summary.failures[:3]
 sys.stderr.write(summary.line() + '\\n')
 """
 GROW = """
 import dataclasses
-from caseaudit_docx.register import Register
-from caseaudit_docx.register_read import current_audit_ids, iter_current
-from caseaudit_docx.record import FieldValue, Source
+from caseaudit_docx.register.store import Register
+from caseaudit_docx.register.read import current_audit_ids, iter_current
+from caseaudit_docx.model.record import FieldValue, Source
 target = int(sys.argv[2])
 with Register.open(sys.argv[1]) as register:
     records = [a.record for a in iter_current(register, current_audit_ids(register))]
@@ -106,7 +106,7 @@ with Register.open(sys.argv[1]) as register:
                 register.add_record(dataclasses.replace(record, source=source, fields=fields))
 """
 REPORT = """
-from caseaudit_docx.workbook import write_report
+from caseaudit_docx.report.workbook import write_report
 summary = write_report(sys.argv[1], sys.argv[2], force=True)
 sys.stderr.write(summary.line() + '\\n')
 """

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import CaseAuditError
-from .filenames import DEFAULT_PATTERN
-from .form_v32 import DEFAULT_COUNCIL
+from caseaudit_docx import __version__
+from caseaudit_docx.errors import CaseAuditError
+from caseaudit_docx.generate.filenames import DEFAULT_PATTERN
+from caseaudit_docx.model.form_v32 import DEFAULT_COUNCIL
 
 
 class _Group(click.Group):
@@ -48,14 +48,14 @@ def cli() -> None:
 @click.option("--council", default=DEFAULT_COUNCIL, show_default=True,
               help="Council name in the parents' introductory script.")
 @click.option("--council-variable", is_flag=True,
-              help="Write the docxtpl variable for the council name instead (docx_templates/).")
+              help="Write the docxtpl variable for the council name instead (caseaudit_docx/templates/).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def template(output: Path, untagged: bool, council: str, council_variable: bool, force: bool) -> None:
     """Write the blank case audit form.
 
     Example: caseaudit template -o blank.docx
     """
-    from .template import write_template
+    from caseaudit_docx.generate.template import write_template
 
     written = write_template(
         output, tagged=not untagged, council=None if council_variable else council, force=force
@@ -78,7 +78,7 @@ def extract(files: tuple[Path, ...], fmt: str, problems: bool) -> None:
 
     Example: caseaudit extract returned/1234.docx --format jsonl
     """
-    from .extract import extract_files
+    from caseaudit_docx.extract.extract import extract_files
 
     records = []
     failed = 0
@@ -168,7 +168,7 @@ def generate(cases: Path, outdir: Path, template: Path | None, name: str,
 
     Example: caseaudit generate cases.csv -o forms --set auditor="Jo Example"
     """
-    from .generate import generate_forms
+    from caseaudit_docx.generate.generate import generate_forms
 
     with _TerminalProgress("Generating forms") as bar:
         result = generate_forms(
@@ -183,7 +183,7 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     """--from/--to: a date in any writing the forms accept (12/03/2019, 2019-03-12), as ISO."""
     if value is None:
         return None
-    from .normalise import normalise
+    from caseaudit_docx.model.normalise import normalise
 
     found = normalise("date", value).value
     if not isinstance(found, str) or found == "n/a":
@@ -231,7 +231,7 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
 
     Example: caseaudit ingest returned/ --db audits.db
     """
-    from .ingest import ingest as ingest_paths
+    from caseaudit_docx.register.ingest import ingest as ingest_paths
 
     with _TerminalProgress("Reading forms") as bar:
         summary = ingest_paths(paths, db, progress=lambda p: bar(p.done, p.total))
@@ -248,8 +248,8 @@ def report(output: Path, date_from: str | None, date_to: str | None, team: str |
 
     Example: caseaudit report -o audits.xlsx --from 2019-04-01 --team "Blue Team"
     """
-    from .register_read import ReportFilter
-    from .workbook import write_report
+    from caseaudit_docx.register.read import ReportFilter
+    from caseaudit_docx.report.workbook import write_report
 
     filters = ReportFilter(date_from, date_to, team, category)
     click.echo(write_report(db, output, filters=filters, redact=redact, force=force).line())
@@ -266,8 +266,8 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
 
     Example: caseaudit collate samples/ -o audits.xlsx
     """
-    from .collate import collate as collate_paths
-    from .register_read import ReportFilter
+    from caseaudit_docx.report.collate import collate as collate_paths
+    from caseaudit_docx.register.read import ReportFilter
 
     with _TerminalProgress("Reading forms") as bar:
         summary = collate_paths(paths, output, filters=ReportFilter(date_from, date_to, team,
@@ -288,7 +288,7 @@ def history(case_number: str, db: Path) -> None:
 
     Example: caseaudit history CA-10231
     """
-    from .register_read import format_history, read_history
+    from caseaudit_docx.register.read import format_history, read_history
 
     for line in format_history(read_history(db, case_number)):
         click.echo(line)

@@ -53,13 +53,13 @@ def pdf_text(pdf: Path) -> str:
 
 @pytest.fixture(scope="session")
 def tagged_template() -> bytes:
-    from caseaudit_docx.template import build_template
+    from caseaudit_docx.generate.template import build_template
 
     return build_template(tagged=True)
 
 
 @pytest.fixture(scope="session")
 def untagged_template() -> bytes:
-    from caseaudit_docx.template import build_template
+    from caseaudit_docx.generate.template import build_template
 
     return build_template(tagged=False)

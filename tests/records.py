@@ -6,9 +6,9 @@ import hashlib
 import random
 from typing import Any
 
-from caseaudit_docx.form import GRADES, Kind
-from caseaudit_docx.form_v32 import FORM
-from caseaudit_docx.record import FieldValue, Problem, Record, Source
+from caseaudit_docx.model.form import GRADES, Kind
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
 
 TEAMS = ("Blue Team", "Green Team", "Red Team")
 

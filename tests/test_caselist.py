@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from caseaudit_docx.caselist import read_case_list, resolve_field
+from caseaudit_docx.generate.caselist import read_case_list, resolve_field
 from caseaudit_docx.errors import InputError
-from caseaudit_docx.form_v32 import FORM
-from caseaudit_docx.labels import header_fields, match_header_labels
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.matching import header_fields, match_header_labels
 
 
 def write_csv(tmp_path: Path, text: str, *, name: str = "cases.csv", bom: bool = False) -> Path:

@@ -10,9 +10,9 @@ import docx
 import pytest
 
 from caseaudit_docx.errors import NotAFormError
-from caseaudit_docx.extract import extract_bytes, extract_file, extract_files
-from caseaudit_docx.form import Kind
-from caseaudit_docx.form_v32 import FORM
+from caseaudit_docx.extract.extract import extract_bytes, extract_file, extract_files
+from caseaudit_docx.model.form import Kind
+from caseaudit_docx.model.form_v32 import FORM
 from samples import wordfill
 
 from .conftest import ROOT, soffice_or_skip

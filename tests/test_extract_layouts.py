@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caseaudit_docx.extract import extract_bytes
-from caseaudit_docx.form import Kind
-from caseaudit_docx.form_v32 import FORM
-from caseaudit_docx.template import build_template
+from caseaudit_docx.extract.extract import extract_bytes
+from caseaudit_docx.model.form import Kind
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.generate.template import build_template
 from samples import wordfill
 
 UNTAGGED = build_template(tagged=False)

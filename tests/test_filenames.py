@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caseaudit_docx.errors import InputError
-from caseaudit_docx.filenames import (
+from caseaudit_docx.generate.filenames import (
     MAX_BYTES,
     MAX_CHARS,
     check_pattern,

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from caseaudit_docx.form import Answer, Kind, Label, Table
-from caseaudit_docx.form_v32 import FORM
+from caseaudit_docx.model.form import Answer, Kind, Label, Table
+from caseaudit_docx.model.form_v32 import FORM
 
 from .conftest import ROOT, SHARED, squash_spaces
 from .fieldsmd import FIELDS_MD, contract_fields

@@ -9,21 +9,21 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from caseaudit_docx import outputs
+from caseaudit_docx.generate import outputs
 from caseaudit_docx.errors import InputError, NotAFormError, OutputError, RegisterError
-from caseaudit_docx.extract import extract_bytes, extract_file
-from caseaudit_docx.form_v32 import FORM
-from caseaudit_docx.generate import PreparedTemplate, generate_forms, prepare_template
-from caseaudit_docx.labels import header_fields
-from caseaudit_docx.template import build_template
+from caseaudit_docx.extract.extract import extract_bytes, extract_file
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.generate.generate import PreparedTemplate, generate_forms, prepare_template
+from caseaudit_docx.model.matching import header_fields
+from caseaudit_docx.generate.template import build_template
 from samples import make_samples, wordfill
 
 from .conftest import ROOT, convert_to_pdf, pdf_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEADER_IDS = [f.id for f in header_fields(FORM)]
-TAGGED = ROOT / "docx_templates" / "case-audit-v3.2.docx"
-UNTAGGED = ROOT / "docx_templates" / "case-audit-v3.2-untagged.docx"
+TAGGED = ROOT / "caseaudit_docx" / "templates" / "case-audit-v3.2.docx"
+UNTAGGED = ROOT / "caseaudit_docx" / "templates" / "case-audit-v3.2-untagged.docx"
 
 CASES_CSV = (
     "Case ID,Child,Social worker,Team,Category,Audit start date,Date of meeting practitioner\n"
@@ -335,8 +335,8 @@ def test_progress_and_summary(tmp_path: Path, cases: Path) -> None:
 
 
 def test_db_records_each_form_as_allocated(tmp_path: Path, cases: Path) -> None:
-    from caseaudit_docx.register import Register
-    from caseaudit_docx.register_read import allocations
+    from caseaudit_docx.register.store import Register
+    from caseaudit_docx.register.read import allocations
 
     db = tmp_path / "caseaudit.db"
     result = generate_forms(cases, tmp_path / "out", db=db, settings={"auditor": "Jo Example"})
@@ -361,7 +361,7 @@ def test_a_bad_register_fails_before_any_form_is_written(tmp_path: Path, cases: 
 
 def test_forms_are_removed_when_the_register_cannot_record_them(
         tmp_path: Path, cases: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from caseaudit_docx import register
+    from caseaudit_docx.register import store as register
 
     def refuse(db: Path, allocations: object) -> int:
         raise RegisterError("database is locked", path=db)

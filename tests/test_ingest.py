@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from caseaudit_docx.discover import find_forms
+from caseaudit_docx.files import find_forms
 from caseaudit_docx.errors import InputError, NotAFormError
-from caseaudit_docx.form_v32 import FORM
-from caseaudit_docx.ingest import Progress, ingest
-from caseaudit_docx.record import Record
-from caseaudit_docx.register import Register
-from caseaudit_docx.register_read import (
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.register.ingest import Progress, ingest
+from caseaudit_docx.model.record import Record
+from caseaudit_docx.register.store import Register
+from caseaudit_docx.register.read import (
     current_audit_ids,
     failed_files,
     history,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from caseaudit_docx.errors import NotAFormError
-from caseaudit_docx.form import Answer, Label
-from caseaudit_docx.form_v32 import FORM
-from caseaudit_docx.locate import locate, squash
+from caseaudit_docx.model.form import Answer, Label
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.extract.locate import locate, squash
 from caseaudit_docx.oxml.view import (
     CellView,
     ControlView,

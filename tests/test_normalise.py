@@ -1,4 +1,4 @@
-"""Tests for caseaudit_docx.normalise: every writing the contract accepts, every refusal, and
+"""Tests for caseaudit_docx.model.normalise: every writing the contract accepts, every refusal, and
 properties that must hold for any text an auditor could type."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseaudit_docx.normalise import (
+from caseaudit_docx.model.normalise import (
     CATEGORIES,
     GOOD_PRACTICE,
     GRADES,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from caseaudit_docx import register_schema
+from caseaudit_docx.register import schema as register_schema
 from caseaudit_docx.errors import InputError, RegisterError
-from caseaudit_docx.record import FieldValue, Problem
-from caseaudit_docx.register import (
+from caseaudit_docx.model.record import FieldValue, Problem
+from caseaudit_docx.register.store import (
     FAILED,
     NEW,
     REVISED,
@@ -21,7 +21,7 @@ from caseaudit_docx.register import (
     Register,
     record_allocations,
 )
-from caseaudit_docx.register_read import (
+from caseaudit_docx.register.read import (
     allocations,
     current_audit_ids,
     failed_files,
@@ -29,7 +29,7 @@ from caseaudit_docx.register_read import (
     iter_current,
     read_history,
 )
-from caseaudit_docx.register_schema import SCHEMA_VERSION
+from caseaudit_docx.register.schema import SCHEMA_VERSION
 
 from .records import make_record
 

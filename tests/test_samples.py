@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from caseaudit_docx.extract import extract_file
-from caseaudit_docx.form_v32 import FORM
+from caseaudit_docx.extract.extract import extract_file
+from caseaudit_docx.model.form_v32 import FORM
 from samples.make_samples import SAMPLES
 
 from .conftest import ROOT

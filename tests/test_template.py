@@ -10,9 +10,9 @@ import pytest
 from lxml import etree
 
 from caseaudit_docx.errors import OutputError
-from caseaudit_docx.form_v32 import FORM
+from caseaudit_docx.model.form_v32 import FORM
 from caseaudit_docx.oxml.ns import qn
-from caseaudit_docx.template import (
+from caseaudit_docx.generate.template import (
     COUNCIL_TEMPLATE_VARIABLE,
     build_template,
     write_template,
@@ -21,8 +21,8 @@ from caseaudit_docx.template import (
 from .conftest import ROOT
 
 BUNDLED = {
-    True: ROOT / "docx_templates" / "case-audit-v3.2.docx",
-    False: ROOT / "docx_templates" / "case-audit-v3.2-untagged.docx",
+    True: ROOT / "caseaudit_docx" / "templates" / "case-audit-v3.2.docx",
+    False: ROOT / "caseaudit_docx" / "templates" / "case-audit-v3.2-untagged.docx",
 }
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from caseaudit_docx.form import Label
-from caseaudit_docx.form_v32 import FORM
+from caseaudit_docx.model.form import Label
+from caseaudit_docx.model.form_v32 import FORM
 
 from .conftest import convert_to_pdf, pdf_text, squash_spaces
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from caseaudit_docx.errors import InputError, NotAFormError, UnsafeFileError
-from caseaudit_docx.userfiles import megabytes, read_user_file
+from caseaudit_docx.files import megabytes, read_user_file
 
 
 def test_reads_the_bytes(tmp_path: Path) -> None:

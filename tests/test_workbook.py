@@ -13,15 +13,15 @@ from typing import Any
 import openpyxl
 import pytest
 
-from caseaudit_docx import workbook_cells
+from caseaudit_docx.report import cells as workbook_cells
 from caseaudit_docx.errors import OutputError, RegisterError
-from caseaudit_docx.form import GRADES, Kind
-from caseaudit_docx.form_v32 import FORM
-from caseaudit_docx.record import FieldValue, Problem, Record
-from caseaudit_docx.register import Allocation, FileInfo, Register
-from caseaudit_docx.register_read import ReportFilter
-from caseaudit_docx.workbook import write_report
-from caseaudit_docx.workbook_cells import EXCEL_MAX_CHARS, excel_text
+from caseaudit_docx.model.form import GRADES, Kind
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.record import FieldValue, Problem, Record
+from caseaudit_docx.register.store import Allocation, FileInfo, Register
+from caseaudit_docx.register.read import ReportFilter
+from caseaudit_docx.report.workbook import write_report
+from caseaudit_docx.report.cells import EXCEL_MAX_CHARS, excel_text
 
 from .conftest import convert_to_pdf, pdf_text
 from .records import make_record, random_record

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import NotAFormError, UnsafeFileError
+from caseaudit_docx.errors import NotAFormError, UnsafeFileError
 
 _DTD_MESSAGE = "contains a DTD or entity declarations, which Word never writes (part {name})"
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")

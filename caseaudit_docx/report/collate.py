@@ -1,8 +1,8 @@
 """``caseaudit collate``: forms in, workbook out, in one step, leaving no register behind.
 
 The register is made in a private temporary folder (0700, the file itself 0600: the forms name
-children), filled by :func:`~caseaudit_docx.ingest.ingest`, reported by
-:func:`~caseaudit_docx.workbook.write_report`, and deleted afterwards, even when a step fails.
+children), filled by :func:`~caseaudit_docx.register.ingest.ingest`, reported by
+:func:`~caseaudit_docx.report.workbook.write_report`, and deleted afterwards, even when a step fails.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ingest import IngestSummary, Progress, ingest
-from .register_read import ReportFilter
-from .workbook import ReportSummary, check_output, write_report
+from caseaudit_docx.register.ingest import IngestSummary, Progress, ingest
+from caseaudit_docx.register.read import ReportFilter
+from caseaudit_docx.report.workbook import ReportSummary, check_output, write_report
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Reading the register back: current audits as records, history, failures, allocations.
 
-Kept apart from :mod:`caseaudit_docx.register` (which writes) so that the workbook reads
+Kept apart from :mod:`caseaudit_docx.register.store` (which writes) so that the workbook reads
 through one narrow door. Records are streamed in chunks: a report over 10,000 audits never
 holds them all in memory at once.
 """
@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .record import FieldValue, Problem, Record, Source
-from .register import Register, audit_key, register_errors
+from caseaudit_docx.errors import InputError
+from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
+from caseaudit_docx.register.store import Register, audit_key, register_errors
 
 _HEADER_FIELDS = ("team", "category", "audit_start_date")
 

@@ -3,12 +3,12 @@
 Two things name the header fields (case number, child, auditor, …) in words rather than ids: the
 column headings of a case list exported from the case management system, and the printed labels
 above the value cells in a council's own copy of the form. Both are matched here, from the form
-model (:data:`~caseaudit_docx.form_v32.FORM`), never from strings spelled out in code, so a new
+model (:data:`~caseaudit_docx.model.form_v32.FORM`), never from strings spelled out in code, so a new
 form version brings its own labels. Comparison ignores case, spaces and punctuation: "Case No.",
 "CASE_NUMBER" and "case number" are the same heading.
 
 Also here: :func:`alike`, the one test of "the same wording, slightly changed" that this
-module and extraction's layout locator (:mod:`caseaudit_docx.locate`) both use.
+module and extraction's layout locator (:mod:`caseaudit_docx.extract.locate`) both use.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .form import Answer, Field, Form, Label, derived
+from caseaudit_docx.model.form import Answer, Field, Form, Label, derived
 
 #: The header fields live in the form's "header" section (fields.md, "Header").
 HEADER_SECTION = "header"

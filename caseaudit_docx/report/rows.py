@@ -11,7 +11,7 @@ panes, charts, and the sheet's own XML around ``<sheetData>``. The rows go to a 
 are spliced into that XML once openpyxl has closed the sheet. The splice relies on one private
 name of openpyxl 3.1, ``WriteOnlyWorksheet._writer.out`` (the path of the sheet's XML, which
 ``ExcelWriter`` then zips); :func:`raw_rows_available` checks for it, and without it
-:class:`caseaudit_docx.workbook_cells.Sheet` falls back to ``append`` with ``WriteOnlyCell``
+:class:`caseaudit_docx.report.cells.Sheet` falls back to ``append`` with ``WriteOnlyCell``
 objects. A test writes the same rows both ways and compares the reloaded cells.
 """
 
@@ -59,7 +59,7 @@ def render_row(values: Sequence[Any], row_idx: int, style_id: Callable[[str, boo
                epoch: dt.datetime) -> str:
     """One ``<row>``: numbers as ``<v>``, text inline, dates as serial numbers.
 
-    Strings arrive already made safe for Excel (:func:`~caseaudit_docx.workbook_cells.
+    Strings arrive already made safe for Excel (:func:`~caseaudit_docx.report.cells.
     excel_text`), so only XML escaping is left; a CR is escaped so that it survives parsing.
     """
     row = str(row_idx)

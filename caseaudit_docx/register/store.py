@@ -14,7 +14,7 @@ moderation panel. The register keeps all of it so the workbook can be rebuilt at
 The file is created readable by its owner only (the forms name children), carries a schema
 version in ``PRAGMA user_version`` and is migrated forward on open. Writes happen in one
 transaction per batch with a savepoint per file, so an interruption never leaves half a file.
-Reading queries live in :mod:`caseaudit_docx.register_read`.
+Reading queries live in :mod:`caseaudit_docx.register.read`.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import register_schema
-from .errors import RegisterError
-from .normalise import normalise
-from .record import ERROR, Problem, Record
+from caseaudit_docx.register import schema as register_schema
+from caseaudit_docx.errors import RegisterError
+from caseaudit_docx.model.normalise import normalise
+from caseaudit_docx.model.record import ERROR, Problem, Record
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder, not one a call
 

@@ -23,12 +23,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .form import Form, Kind, derived
-from .form_v32 import FORM
-from .labels import compact, header_fields
-from .normalise import normalise
-from .userfiles import read_user_file
+from caseaudit_docx.errors import InputError
+from caseaudit_docx.model.form import Form, Kind, derived
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.matching import compact, header_fields
+from caseaudit_docx.model.normalise import normalise
+from caseaudit_docx.files import read_user_file
 
 CASE_NUMBER = "case_number"
 #: Rows are numbered as a spreadsheet shows them: the headings are row 1.

@@ -15,7 +15,7 @@ import string
 import unicodedata
 from collections.abc import Collection, Mapping
 
-from .errors import InputError
+from caseaudit_docx.errors import InputError
 
 SUFFIX = ".docx"
 MAX_CHARS = 120

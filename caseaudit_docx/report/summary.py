@@ -15,12 +15,12 @@ from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 
-from .form import GRADES, Kind
-from .form_v32 import FORM
-from .normalise import normalise
-from .register_read import AllocationRow, CurrentAudit
-from .workbook_cells import GRADE_COLOURS, Col, Sheet
-from .workbook_sheets import Redactor, iso_date, keep
+from caseaudit_docx.model.form import GRADES, Kind
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.normalise import normalise
+from caseaudit_docx.register.read import AllocationRow, CurrentAudit
+from caseaudit_docx.report.cells import GRADE_COLOURS, Col, Sheet
+from caseaudit_docx.report.sheets import Redactor, iso_date, keep
 
 NOT_GRADED = "not graded"
 GRADE_BUCKETS = (*GRADES, "n/a", NOT_GRADED)

@@ -4,8 +4,8 @@ One pass over the current audits feeds every sheet at once, in openpyxl's write-
 a report over 10,000 audits stays within tens of megabytes. The sheets, in order: Summary (with
 native charts), Completion, Moderation, Audits, Scores, Responses (continued on "Responses 2"…
 past Excel's row limit), Actions, Parents, Commentary and themes, Problems, Fields.
-The cells' safety rules live in :mod:`caseaudit_docx.workbook_cells`; the per-audit sheets in
-:mod:`caseaudit_docx.workbook_sheets`; the figures in :mod:`caseaudit_docx.workbook_summary`.
+The cells' safety rules live in :mod:`caseaudit_docx.report.cells`; the per-audit sheets in
+:mod:`caseaudit_docx.report.sheets`; the figures in :mod:`caseaudit_docx.report.summary`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from .errors import OutputError
-from .outputs import check_new_file
-from .register import Register, register_errors
-from .register_read import (
+from caseaudit_docx.errors import OutputError
+from caseaudit_docx.generate.outputs import check_new_file
+from caseaudit_docx.register.store import Register, register_errors
+from caseaudit_docx.register.read import (
     ReportFilter,
     allocations,
     audit_keys,
@@ -31,9 +31,9 @@ from .register_read import (
     failed_files,
     iter_current,
 )
-from .workbook_cells import EXCEL_MAX_ROWS, Sheet, Styles
-from .workbook_sheets import AuditSheets
-from .workbook_summary import (
+from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Sheet, Styles
+from caseaudit_docx.report.sheets import AuditSheets
+from caseaudit_docx.report.summary import (
     SUMMARY_WIDTHS,
     Note,
     Stats,

@@ -7,7 +7,7 @@ here and nowhere else (the public contract is ``shared/spec/fields.md``).
 
 The form is a sequence of blocks: paragraphs of printed text, and tables whose cells are either
 printed labels (:class:`Label`) or answer cells (:class:`Answer`). An answer cell belongs to
-exactly one field id. The wording of the v3.2 form lives in :mod:`caseaudit_docx.form_v32`.
+exactly one field id. The wording of the v3.2 form lives in :mod:`caseaudit_docx.model.form_v32`.
 """
 
 from __future__ import annotations

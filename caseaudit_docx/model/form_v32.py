@@ -7,7 +7,7 @@ spare us writing the same row shape 38 times; the result, :data:`FORM`, is plain
 
 from __future__ import annotations
 
-from .form import Answer, Block, Form, Kind, Label, Paragraph, Row, Section, Table
+from caseaudit_docx.model.form import Answer, Block, Form, Kind, Label, Paragraph, Row, Section, Table
 
 #: The council name in the parents' introductory script is a docxtpl variable, so a council
 #: other than Wokingham can set its own when generating forms.

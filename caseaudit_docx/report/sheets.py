@@ -17,12 +17,12 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
-from .form import ALLOWED_VALUES, Field, Kind
-from .form_v32 import FORM
-from .normalise import normalise
-from .record import Record
-from .register_read import CurrentAudit, FailedFile
-from .workbook_cells import EXCEL_MAX_ROWS, Col, Sheet, Styles
+from caseaudit_docx.model.form import ALLOWED_VALUES, Field, Kind
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.normalise import normalise
+from caseaudit_docx.model.record import Record
+from caseaudit_docx.register.read import CurrentAudit, FailedFile
+from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Col, Sheet, Styles
 
 _LOOKS = {Kind.DATE: "date", Kind.GRADE: "grade", Kind.TEXT: "wrap"}
 _SECTION_TITLES = {s.key: s.title for s in FORM.sections}

@@ -25,13 +25,13 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.shared import Cm, Pt, RGBColor
 
-from .errors import OutputError
-from .form import PLACEHOLDER_TEXT, Answer, Form, Label, Paragraph, Table
-from .form_v32 import COUNCIL_VARIABLE, DEFAULT_COUNCIL, FORM
-from .outputs import check_new_file
-from .oxml import build
+from caseaudit_docx.errors import OutputError
+from caseaudit_docx.model.form import PLACEHOLDER_TEXT, Answer, Form, Label, Paragraph, Table
+from caseaudit_docx.model.form_v32 import COUNCIL_VARIABLE, DEFAULT_COUNCIL, FORM
+from caseaudit_docx.generate.outputs import check_new_file
+from caseaudit_docx.oxml import build
 
-#: What the docxtpl templates in docx_templates/ hold where the council's name goes.
+#: What the docxtpl templates in caseaudit_docx/templates/ hold where the council's name goes.
 COUNCIL_TEMPLATE_VARIABLE = f'{{{{ {COUNCIL_VARIABLE} | default("{DEFAULT_COUNCIL}") }}}}'
 
 HEADING_FILL = "D9E2F3"  # pale blue, as the council's form shades its heading rows
@@ -46,7 +46,7 @@ def build_template(
     """The blank form as .docx bytes.
 
     ``council`` is the name used in the parents' introductory script; ``None`` writes the
-    docxtpl variable instead (for the templates in docx_templates/).
+    docxtpl variable instead (for the templates in caseaudit_docx/templates/).
     """
     document = docx.Document()
     _set_up_page(document)

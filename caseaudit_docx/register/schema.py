@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import RegisterError
+from caseaudit_docx.errors import RegisterError
 
 #: "CAUD": marks the SQLite file as a caseaudit register (PRAGMA application_id).
 APPLICATION_ID = 0x43415544

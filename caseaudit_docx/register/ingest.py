@@ -18,10 +18,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .discover import find_forms
-from .errors import CaseAuditError
-from .record import ERROR, Problem, Record
-from .register import (
+from caseaudit_docx.files import find_forms
+from caseaudit_docx.errors import CaseAuditError
+from caseaudit_docx.model.record import ERROR, Problem, Record
+from caseaudit_docx.register.store import (
     FAILED,
     UNCHANGED,
     FileInfo,
@@ -82,7 +82,7 @@ def _file_info(path: Path) -> tuple[FileInfo, Problem | None]:
 
 def _default_extractor(path: str) -> Record:
     """The real extraction, imported in the worker (the pool sends names, not code)."""
-    from .extract import extract_file
+    from caseaudit_docx.extract.extract import extract_file
 
     return extract_file(path)
 
@@ -189,7 +189,7 @@ def ingest(
 
     ``workers`` defaults to the CPU count; 1 reads in this process. ``chunk_size`` files go to
     a worker as one task and are written in one transaction. ``extractor`` (a picklable
-    function of a path) stands in for :func:`caseaudit_docx.extract.extract_file` in tests.
+    function of a path) stands in for :func:`caseaudit_docx.extract.extract.extract_file` in tests.
     ``progress`` is called after each file is written; an exception it raises (Ctrl-C
     included) stops the ingest with every file before the current one committed.
     """

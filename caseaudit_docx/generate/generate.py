@@ -1,6 +1,6 @@
 """A case list in, one pre-filled form per case out (``caseaudit generate``).
 
-The template (ours from docx_templates/, or a council's own copy, tagged or not) is prepared
+The template (ours from caseaudit_docx/templates/, or a council's own copy, tagged or not) is prepared
 once per batch: docxtpl renders its Jinja (the council's name in the parents' script) with
 ``autoescape=True``, then :mod:`caseaudit_docx.oxml.fill` locates the header controls and cuts
 the document there. Each case is then a join of bytes and a zip of the other parts, unchanged:
@@ -9,13 +9,14 @@ times as much (benchmarks/bench_generate.py measures both). A template whose Jin
 case's own fields (``{{ case_number }}`` somewhere) is rendered by docxtpl per case instead:
 correct for any Jinja, only slower.
 
-A run either writes every form or none (:mod:`caseaudit_docx.outputs`), and with a register
+A run either writes every form or none (:mod:`caseaudit_docx.generate.outputs`), and with a register
 records each form as an allocated audit.
 """
 
 from __future__ import annotations
 
 import contextlib
+from importlib import resources
 import datetime as dt
 import io
 import time
@@ -25,20 +26,20 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 
-from .caselist import CASE_NUMBER, Case, field_value, read_case_list, resolve_field
-from .errors import CaseAuditError, InputError
-from .filenames import DEFAULT_PATTERN, check_pattern
-from .form import Form, Kind
-from .form_v32 import FORM
-from .labels import header_fields, match_header_labels
-from .outputs import Progress, output_folder, plan_names, write_all
-from .oxml.fill import PreparedDocument, clean_text, prepare_document
-from .oxml.package import read_package_bytes
-from .userfiles import read_user_file
+from caseaudit_docx.generate.caselist import CASE_NUMBER, Case, field_value, read_case_list, resolve_field
+from caseaudit_docx.errors import CaseAuditError, InputError
+from caseaudit_docx.generate.filenames import DEFAULT_PATTERN, check_pattern
+from caseaudit_docx.model.form import Form, Kind
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.matching import header_fields, match_header_labels
+from caseaudit_docx.generate.outputs import Progress, output_folder, plan_names, write_all
+from caseaudit_docx.oxml.fill import PreparedDocument, clean_text, prepare_document
+from caseaudit_docx.oxml.package import read_package_bytes
+from caseaudit_docx.files import read_user_file
 
-#: Our tagged template; built in memory when the package is installed without docx_templates/.
-DEFAULT_TEMPLATE = (Path(__file__).resolve().parent.parent / "docx_templates"
-                    / "case-audit-v3.2.docx")
+#: Our tagged template; built in memory when the package data is missing.
+DEFAULT_TEMPLATE = Path(str(resources.files("caseaudit_docx") / "templates"
+                             / "case-audit-v3.2.docx"))
 _MAX_TEMPLATE = 64 * 1024 * 1024
 
 Report = Callable[[str], None]  # a warning or a skipped row, as it happens
@@ -205,7 +206,7 @@ def generate_forms(
 
 def _template_bytes(template: str | Path | None) -> tuple[bytes, Path]:
     if template is None and not DEFAULT_TEMPLATE.exists():
-        from .template import build_template
+        from caseaudit_docx.generate.template import build_template
 
         return build_template(tagged=True, council=None), DEFAULT_TEMPLATE
     path = Path(template) if template is not None else DEFAULT_TEMPLATE
@@ -308,7 +309,7 @@ def _member(name: str, when: tuple[int, ...]) -> zipfile.ZipInfo:
 
 def _check_register(db: str | Path) -> None:
     """Open the register before writing anything, so a bad --db fails the run early."""
-    from .register import Register
+    from caseaudit_docx.register.store import Register
 
     Register.open(db).close()
 
@@ -317,7 +318,7 @@ def _record(db: str | Path, batch: Sequence[tuple[Case, Mapping[str, str]]],
             forms: Sequence[Generated], created: Sequence[Path]) -> int:
     """Record each form as an allocated audit; if that fails, the forms this run created go
     too (a replaced file cannot be brought back, so one written with --force stays)."""
-    from .register import Allocation, record_allocations
+    from caseaudit_docx.register.store import Allocation, record_allocations
 
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     allocations = [

@@ -15,8 +15,8 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from .errors import OutputError
-from .filenames import format_name, name_key, numbered
+from caseaudit_docx.errors import OutputError
+from caseaudit_docx.generate.filenames import format_name, name_key, numbered
 
 Progress = Callable[[int, int], None]  # (forms written so far, forms in the batch)
 

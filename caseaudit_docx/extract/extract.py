@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .discover import find_forms
-from .errors import CaseAuditError
-from .form import Form, Kind
-from .form_v32 import FORM
-from .locate import locate
-from .normalise import normalise
-from .oxml.package import DocxPackage, read_package, read_package_bytes
-from .oxml.text import read_document
-from .record import FieldValue, Problem, Record, Source
+from caseaudit_docx.files import find_forms
+from caseaudit_docx.errors import CaseAuditError
+from caseaudit_docx.model.form import Form, Kind
+from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.extract.locate import locate
+from caseaudit_docx.model.normalise import normalise
+from caseaudit_docx.oxml.package import DocxPackage, read_package, read_package_bytes
+from caseaudit_docx.oxml.text import read_document
+from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
 
 
 def extract_file(path: str | Path, *, form: Form = FORM) -> Record:

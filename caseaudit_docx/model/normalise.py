@@ -21,8 +21,8 @@ from functools import lru_cache, partial
 
 from dateutil import parser as date_parser
 
-from .form import ALLOWED_VALUES, GRADES, Kind
-from .record import ERROR, WARNING
+from caseaudit_docx.model.form import ALLOWED_VALUES, GRADES, Kind
+from caseaudit_docx.model.record import ERROR, WARNING
 
 NA = "n/a"
 KINDS: frozenset[str] = frozenset(kind.value for kind in Kind)
