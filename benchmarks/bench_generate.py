@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from caseaudit_docx.model.form import PLACEHOLDER_TEXT  # noqa: E402
-from caseaudit_docx.model.form_v32 import FORM  # noqa: E402
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()  # noqa: E402
 from caseaudit_docx.generate.generate import DEFAULT_TEMPLATE, generate_forms  # noqa: E402
 from caseaudit_docx.model.matching import header_fields  # noqa: E402
 

@@ -18,7 +18,6 @@ import click
 from caseaudit_docx import __version__
 from caseaudit_docx.errors import CaseAuditError
 from caseaudit_docx.generate.filenames import DEFAULT_PATTERN
-from caseaudit_docx.model.form_v32 import DEFAULT_COUNCIL
 
 
 class _Group(click.Group):
@@ -45,8 +44,8 @@ def cli() -> None:
 )
 @click.option("--untagged", is_flag=True,
               help="Leave out control tags and titles, like the council's own copies.")
-@click.option("--council", default=DEFAULT_COUNCIL, show_default=True,
-              help="Council name in the parents' introductory script.")
+@click.option("--council", default="",
+              help="Council name printed on the form (default: the form's own).")
 @click.option("--council-variable", is_flag=True,
               help="Write the docxtpl variable for the council name instead (caseaudit_docx/templates/).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
@@ -183,9 +182,10 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     """--from/--to: a date in any writing the forms accept (12/03/2019, 2019-03-12), as ISO."""
     if value is None:
         return None
+    from caseaudit_docx.model.kinds import DATE
     from caseaudit_docx.model.normalise import normalise
 
-    found = normalise("date", value).value
+    found = normalise(DATE, value).value
     if not isinstance(found, str) or found == "n/a":
         raise click.BadParameter(f"{value!r} is not a date (try 2019-03-12 or 12/03/2019)",
                                  ctx=ctx, param=param)

@@ -43,3 +43,7 @@ class OutputError(CaseAuditError):
 
 class RegisterError(CaseAuditError):
     """The SQLite register cannot be opened or is not a caseaudit register."""
+
+
+class FormError(CaseAuditError):
+    """A form description cannot be used: not found, not valid, or not matching its blank."""

@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from caseaudit_docx.model.form_v32 import FORM  # noqa: E402
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()  # noqa: E402
 from caseaudit_docx.generate.template import build_template  # noqa: E402
 from samples import wordfill  # noqa: E402
 

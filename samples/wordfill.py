@@ -21,7 +21,9 @@ from collections.abc import Callable, Mapping, Sequence
 from lxml import etree
 
 from caseaudit_docx.model.form import Answer
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"

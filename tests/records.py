@@ -6,8 +6,10 @@ import hashlib
 import random
 from typing import Any
 
-from caseaudit_docx.model.form import GRADES, Kind
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
+GRADES = FORM.kinds["grade"].values
 from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
 
 TEAMS = ("Blue Team", "Green Team", "Red Team")
@@ -57,17 +59,17 @@ def random_record(rng: random.Random, index: int, **overrides: Any) -> Record:
         if f.section == "moderation":
             continue
         roll = rng.random()
-        if f.kind is Kind.SCORE and roll < 0.85:
+        if f.kind.name == "score" and roll < 0.85:
             values[f.id] = rng.randint(1, 5) if roll < 0.8 else "n/a"
-        elif f.kind is Kind.GRADE and roll < 0.9:
+        elif f.kind.name == "grade" and roll < 0.9:
             values[f.id] = rng.choice(GRADES) if roll < 0.85 else "n/a"
-        elif f.kind is Kind.TEXT and f.id.endswith(".notes") and roll < 0.6:
+        elif f.kind.name == "text" and f.id.endswith(".notes") and roll < 0.6:
             values[f.id] = f"Notes {index} on {f.id}: " + "evidence seen. " * rng.randint(0, 12)
-        elif f.kind is Kind.YES_NO and roll < 0.9:
+        elif f.kind.name == "yes_no" and roll < 0.9:
             values[f.id] = rng.choice(("Yes", "No", "n/a"))
-        elif f.kind is Kind.LEVEL and roll < 0.9:
+        elif f.kind.name == "level" and roll < 0.9:
             values[f.id] = rng.choice(("Too High", "Appropriate", "Too Little"))
-        elif f.kind is Kind.GOOD_PRACTICE and roll < 0.8:
+        elif f.kind.name == "good_practice" and roll < 0.8:
             values[f.id] = rng.choice(("Yes", "With some work", "No"))
     if rng.random() < 0.7:
         values["q43.parent1"] = "Mother"

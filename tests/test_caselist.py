@@ -12,7 +12,9 @@ from openpyxl import Workbook
 
 from caseaudit_docx.generate.caselist import read_case_list, resolve_field
 from caseaudit_docx.errors import InputError
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 from caseaudit_docx.model.matching import header_fields, match_header_labels
 
 

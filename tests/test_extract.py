@@ -11,22 +11,23 @@ import pytest
 
 from caseaudit_docx.errors import NotAFormError
 from caseaudit_docx.extract.extract import extract_bytes, extract_file, extract_files
-from caseaudit_docx.model.form import Kind
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 from samples import wordfill
 
 from .conftest import ROOT, soffice_or_skip
 
 #: A value of each kind as an auditor might type it, and the value it must give.
 TYPED = {
-    Kind.SCORE: [("4", 4), ("2 - partly", 2), ("five", 5)],
-    Kind.GRADE: [("Good", "Good"), ("RI", "Requires Improvement"), ("Outstanding", "Outstanding")],
-    Kind.YES_NO: [("No", "No")],
-    Kind.LEVEL: [("3 Too Little", "Too Little")],
-    Kind.GOOD_PRACTICE: [("No", "No")],
-    Kind.RATING: [("10", 10), ("0", 0)],
-    Kind.CATEGORY: [("EH", ["EH"]), ("CIN & CP", ["CIN", "CP"])],
-    Kind.DATE: [("03/02/2020", "2020-02-03"), ("7 Jan 2021", "2021-01-07")],
+    "score": [("4", 4), ("2 - partly", 2), ("five", 5)],
+    "grade": [("Good", "Good"), ("RI", "Requires Improvement"), ("Outstanding", "Outstanding")],
+    "yes_no": [("No", "No")],
+    "level": [("3 Too Little", "Too Little")],
+    "good_practice": [("No", "No")],
+    "rating": [("10", 10), ("0", 0)],
+    "category": [("EH", ["EH"]), ("CIN & CP", ["CIN", "CP"])],
+    "date": [("03/02/2020", "2020-02-03"), ("7 Jan 2021", "2021-01-07")],
 }
 
 
@@ -34,11 +35,11 @@ def _answers() -> dict[str, tuple[str, object]]:
     """A distinct value for every field id, with markup-hostile characters in the text ones."""
     answers = {}
     for index, fld in enumerate(FORM.fields):
-        if fld.kind is Kind.TEXT:
+        if fld.kind.name == "text":
             text = f"{fld.id}: R&D <b> \u201cquoted\u201d \u00e9\u00e8 \U0001F600\nsecond\tline"
             answers[fld.id] = (text, text)
         else:
-            options = TYPED[fld.kind]
+            options = TYPED[fld.kind.name]
             answers[fld.id] = options[index % len(options)]
     return answers
 

@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caseaudit_docx.extract.extract import extract_bytes
-from caseaudit_docx.model.form import Kind
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 from caseaudit_docx.generate.template import build_template
 from samples import wordfill
 
@@ -15,7 +16,7 @@ UNTAGGED = build_template(tagged=False)
 QUESTION_ROWS = [r.key for t in FORM.tables for r in t.rows if r.label and r.key.startswith("q")
                  and r.key[1:].isdigit()]
 ANSWER_ROWS = [r.key for t in FORM.tables for r in t.rows if r.answers and r.label]
-TEXT_FIELDS = [f.id for f in FORM.fields if f.kind is Kind.TEXT]
+TEXT_FIELDS = [f.id for f in FORM.fields if f.kind.name == "text"]
 
 
 def _relabel(key: str):

@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from caseaudit_docx.model.form import Answer, Kind, Label, Table
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.form import Answer, Label, Table
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 
 from .conftest import ROOT, SHARED, squash_spaces
 from .fieldsmd import FIELDS_MD, contract_fields
@@ -35,7 +37,7 @@ def test_model_covers_every_contract_id_and_no_other() -> None:
 
 def test_model_kinds_match_contract() -> None:
     contract = contract_fields()
-    wrong = {f.id: (f.kind.value, contract[f.id]) for f in FORM.fields if f.kind.value != contract[f.id]}
+    wrong = {f.id: (f.kind.name, contract[f.id]) for f in FORM.fields if f.kind.name != contract[f.id]}
     assert wrong == {}
 
 
@@ -96,7 +98,7 @@ def test_sections_have_their_grade_field() -> None:
     graded = [s for s in FORM.sections if s.grade_field]
     assert [s.grade_field for s in graded] == [f"grade.{s.key}" for s in graded]
     for section in graded:
-        assert FORM.field(section.grade_field).kind is Kind.GRADE
+        assert FORM.field(section.grade_field).kind.name == "grade"
         assert FORM.field(section.grade_field).section == section.key
 
 

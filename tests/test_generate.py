@@ -12,7 +12,9 @@ from lxml import etree
 from caseaudit_docx.generate import outputs
 from caseaudit_docx.errors import InputError, NotAFormError, OutputError, RegisterError
 from caseaudit_docx.extract.extract import extract_bytes, extract_file
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 from caseaudit_docx.generate.generate import PreparedTemplate, generate_forms, prepare_template
 from caseaudit_docx.model.matching import header_fields
 from caseaudit_docx.generate.template import build_template
@@ -22,8 +24,8 @@ from .conftest import ROOT, convert_to_pdf, pdf_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEADER_IDS = [f.id for f in header_fields(FORM)]
-TAGGED = ROOT / "caseaudit_docx" / "templates" / "case-audit-v3.2.docx"
-UNTAGGED = ROOT / "caseaudit_docx" / "templates" / "case-audit-v3.2-untagged.docx"
+TAGGED = ROOT / "caseaudit_docx" / "templates" / "case-audit-3.2.docx"
+UNTAGGED = ROOT / "caseaudit_docx" / "templates" / "case-audit-3.2-untagged.docx"
 
 CASES_CSV = (
     "Case ID,Child,Social worker,Team,Category,Audit start date,Date of meeting practitioner\n"

@@ -11,7 +11,9 @@ import pytest
 
 from caseaudit_docx.files import find_forms
 from caseaudit_docx.errors import InputError, NotAFormError
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 from caseaudit_docx.register.ingest import Progress, ingest
 from caseaudit_docx.model.record import Record
 from caseaudit_docx.register.store import Register

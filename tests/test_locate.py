@@ -6,7 +6,9 @@ import pytest
 
 from caseaudit_docx.errors import NotAFormError
 from caseaudit_docx.model.form import Answer, Label
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 from caseaudit_docx.extract.locate import locate, squash
 from caseaudit_docx.oxml.view import (
     CellView,

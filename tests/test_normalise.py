@@ -73,13 +73,6 @@ def test_unknown_kind_is_a_programming_error() -> None:
         normalise("colour", "red")
 
 
-def test_a_str_enum_member_is_accepted_as_kind() -> None:
-    class Kind(str, Enum):
-        SCORE = "score"
-
-    assert normalise(Kind.SCORE, "4") == Normalised(4)
-
-
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize("text", [None, "", "   ", "\n\t "])
 def test_blank_gives_no_value_and_no_problem(kind: str, text: str | None) -> None:

@@ -10,7 +10,9 @@ import pytest
 from lxml import etree
 
 from caseaudit_docx.errors import InputError
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 from caseaudit_docx.model.matching import header_fields, match_header_labels
 from caseaudit_docx.oxml.fill import clean_text, prepare_document
 
@@ -212,8 +214,8 @@ def test_fields_found_nowhere_are_left_out() -> None:
     assert located == {"case_number": "layout"}
 
 
-@pytest.mark.parametrize("name, how", [("case-audit-v3.2.docx", "tag"),
-                                       ("case-audit-v3.2-untagged.docx", "layout")])
+@pytest.mark.parametrize("name, how", [("case-audit-3.2.docx", "tag"),
+                                       ("case-audit-3.2-untagged.docx", "layout")])
 def test_real_templates_locate_every_header_field(name: str, how: str) -> None:
     xml = zipfile.ZipFile(ROOT / "caseaudit_docx" / "templates" / name).read("word/document.xml")
     prepared = prepare_document(xml, fields=HEADER_IDS, match_labels=MATCH)

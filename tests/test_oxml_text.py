@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 from caseaudit_docx.oxml.package import read_package_bytes
 from caseaudit_docx.oxml.text import (
     DEFAULT_PLACEHOLDER_TEXTS,

@@ -7,7 +7,9 @@ import hashlib
 import pytest
 
 from caseaudit_docx.extract.extract import extract_file
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 from samples.make_samples import SAMPLES
 
 from .conftest import ROOT

@@ -7,7 +7,9 @@ import re
 import pytest
 
 from caseaudit_docx.model.form import Label
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
 
 from .conftest import convert_to_pdf, pdf_text, squash_spaces
 

@@ -15,8 +15,10 @@ import pytest
 
 from caseaudit_docx.report import cells as workbook_cells
 from caseaudit_docx.errors import OutputError, RegisterError
-from caseaudit_docx.model.form import GRADES, Kind
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
+GRADES = FORM.kinds["grade"].values
 from caseaudit_docx.model.record import FieldValue, Problem, Record
 from caseaudit_docx.register.store import Allocation, FileInfo, Register
 from caseaudit_docx.register.read import ReportFilter
@@ -207,7 +209,7 @@ def test_audits_scores_and_responses_match_the_records(built: dict[str, Any]) ->
         "5003"].value("q39.answer")
 
     scores = {r["case_number"]: r for r in rows(book["Scores"], "Scores")}
-    score_ids = [f.id for f in FORM.fields if f.kind is Kind.SCORE]
+    score_ids = [f.id for f in FORM.fields if f.kind.name == "score"]
     assert all(scores[c][f] == records[c].value(f) for c in records for f in score_ids)
     assert scores["5003"]["q1.score"] == records["5003"].value("q1.score")  # not the older one
 

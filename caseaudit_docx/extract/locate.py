@@ -83,7 +83,7 @@ class _Model:
                     if isinstance(cell, Label):
                         for text in (cell.text, *cell.lines):
                             if squash(text):
-                                self.printed.add(squash(text.replace("{council}", "")))
+                                self.printed.add(squash(_without_variables(text, self.form)))
                 nxt = table.rows[index + 1] if index + 1 < len(table.rows) else None
                 if not row.answers and nxt is not None and nxt.label is None and nxt.answers:
                     self.values_rows[row.key] = nxt
@@ -108,6 +108,13 @@ class _Model:
 
 
 _model = derived(_Model)
+
+
+def _without_variables(text: str, form: Form) -> str:
+    """Printed text with the form's ``{variables}`` (the council's name) left out."""
+    for variable in form.variables:
+        text = text.replace("{" + variable.name + "}", "")
+    return text
 
 
 def _label_text(cell: Label | Answer) -> str:

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from caseaudit_docx.errors import InputError
-from caseaudit_docx.model.form import Form, Kind, derived
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.form import Form, derived
+from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.matching import compact, header_fields
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.files import read_user_file
@@ -33,22 +34,6 @@ from caseaudit_docx.files import read_user_file
 CASE_NUMBER = "case_number"
 #: Rows are numbered as a spreadsheet shows them: the headings are row 1.
 FIRST_DATA_ROW = 2
-
-#: Other names case management exports use for the header fields (compared compacted).
-SYNONYMS: Mapping[str, tuple[str, ...]] = {
-    "case_number": ("Case ID", "Case No", "Case Ref", "Case Reference", "Case", "Case Num",
-                    "Case Number ID", "Reference"),
-    "child_name": ("Child", "Child's name", "Name of child", "Young person", "Child / young person",
-                   "Child full name"),
-    "practitioners": ("Worker", "Social worker", "Practitioner", "Allocated worker",
-                      "Key worker", "Case worker", "Lead practitioner"),
-    "team": ("Team name", "Allocated team"),
-    "category": ("Category", "Case category", "Category of case"),
-    "auditor": ("Auditor name",),
-    "audit_start_date": ("Audit start", "Start date", "Audit date"),
-    "practitioner_meeting_date": ("Meeting date", "Practitioner meeting"),
-    "family_feedback_date": ("Feedback date", "Family feedback"),
-}
 
 _MAX_CASE_LIST = 64 * 1024 * 1024  # far beyond any case list; a guard against the wrong file
 
@@ -82,10 +67,11 @@ def read_case_list(
     column_map: Mapping[str, str] | None = None,
     sheet: str | None = None,
     allow_duplicates: bool = False,
-    form: Form = FORM,
+    form: Form | None = None,
 ) -> CaseList:
     """Read a .csv or .xlsx case list. ``column_map`` is heading -> field id (or label);
     an empty field ignores the column. Raises InputError when the list cannot be used."""
+    form = load_form(form)
     path = Path(path)
     rows = list(_read_rows(path, sheet, form))
     while rows and not any(_present(v) for v in rows[0]):
@@ -105,33 +91,36 @@ def read_case_list(
     return CaseList(path, used, tuple(cases), tuple(skipped), tuple(notes + problems))
 
 
-def field_value(field_id: str, raw: object, *, form: Form = FORM) -> tuple[str | None, str | None]:
+def field_value(field_id: str, raw: object, *, form: Form | None = None) -> tuple[str | None, str | None]:
     """The text to pre-fill for ``raw`` (a cell or an option value), and a warning if a date
     field holds something that is not a date (it is then written as given)."""
+    form = load_form(form)
     kind = form.field(field_id).kind
-    if kind is Kind.DATE and isinstance(raw, (dt.datetime, dt.date)):
+    if kind.type == "date" and isinstance(raw, (dt.datetime, dt.date)):
         return raw.strftime("%d/%m/%Y"), None
     text = _cell_text(raw)
-    if not text or kind is not Kind.DATE:
+    if not text or kind.type != "date":
         return text or None, None
-    result = normalise("date", text)
+    result = normalise(DATE, text)
     if isinstance(result.value, str) and result.value != "n/a":
         year, month, day = result.value.split("-")
         return f"{day}/{month}/{year}", None
     return text, f"{text!r} is not a date; it is written as given"
 
 
-def resolve_field(name: str, *, form: Form = FORM) -> str | None:
+def resolve_field(name: str, *, form: Form | None = None) -> str | None:
     """The header field a column heading (or a --set/--map name) stands for, or None."""
+    form = load_form(form)
     key = compact(name)
     return _heading_index(form).get(key) if key else None
 
 
 def match_columns(
-    headings: Sequence[str], column_map: Mapping[str, str], *, form: Form = FORM,
+    headings: Sequence[str], column_map: Mapping[str, str], *, form: Form | None = None,
     path: Path | None = None,
 ) -> tuple[dict[int, str], list[str]]:
     """Column index -> field id, and the warning listing columns that match no field."""
+    form = load_form(form)
     overrides = _resolve_map(headings, column_map, form, path)
     columns: dict[int, str] = {}
     unknown: list[str] = []
@@ -175,7 +164,7 @@ def _heading_index(form: Form) -> dict[str, str]:
     """Compacted id, label, alias and synonyms -> field id, for the header fields."""
     index: dict[str, str] = {}
     for fld in header_fields(form):
-        names = (fld.id, fld.question, fld.alias, *SYNONYMS.get(fld.id, ()))
+        names = (fld.id, fld.question, fld.alias, *fld.synonyms)
         for name in names:
             index.setdefault(compact(name), fld.id)
     return index

@@ -29,8 +29,8 @@ from pathlib import Path
 from caseaudit_docx.generate.caselist import CASE_NUMBER, Case, field_value, read_case_list, resolve_field
 from caseaudit_docx.errors import CaseAuditError, InputError
 from caseaudit_docx.generate.filenames import DEFAULT_PATTERN, check_pattern
-from caseaudit_docx.model.form import Form, Kind
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.form import Form
+from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.matching import header_fields, match_header_labels
 from caseaudit_docx.generate.outputs import Progress, output_folder, plan_names, write_all
 from caseaudit_docx.oxml.fill import PreparedDocument, clean_text, prepare_document
@@ -38,8 +38,13 @@ from caseaudit_docx.oxml.package import read_package_bytes
 from caseaudit_docx.files import read_user_file
 
 #: Our tagged template; built in memory when the package data is missing.
-DEFAULT_TEMPLATE = Path(str(resources.files("caseaudit_docx") / "templates"
-                             / "case-audit-v3.2.docx"))
+TEMPLATES = Path(str(resources.files("caseaudit_docx") / "templates"))
+
+
+def default_template(form: Form) -> Path:
+    """Our tagged template of ``form`` (``templates/<name>-<version>.docx``); it may not exist
+    (a form learned from a council's blank), and is then built from the form in memory."""
+    return TEMPLATES / f"{form.key}.docx"
 _MAX_TEMPLATE = 64 * 1024 * 1024
 
 Report = Callable[[str], None]  # a warning or a skipped row, as it happens
@@ -54,7 +59,7 @@ class PreparedTemplate:
     members: tuple[tuple[str, bytes | None], ...]  # every part in zip order; None: the main one
     document: PreparedDocument
     declared: frozenset[str]  # the variables the template's Jinja uses
-    form: Form = FORM
+    form: Form
     path: Path | None = None  # the template, for messages
 
     @cached_property
@@ -90,13 +95,14 @@ def prepare_template(
     *,
     variables: Mapping[str, str] | None = None,
     fields: Collection[str] | None = None,
-    form: Form = FORM,
+    form: Form | None = None,
 ) -> PreparedTemplate:
     """Read, check and render ``template`` (default: ours) for a batch that fills ``fields``
     (default: every header field). ``variables`` go to the template's Jinja (``council_name``).
     Raises NotAFormError for a file that is not a .docx form, InputError when a wanted field
     has nowhere to go or a variable is not in the template."""
-    source, where = _template_bytes(template)
+    form = load_form(form)
+    source, where = _template_bytes(template, form)
     read_package_bytes(source, where)  # refuses anything that is not a safe .docx
     wanted = list(fields) if fields is not None else [f.id for f in header_fields(form)]
     prepared = _prepare(source, dict(variables or {}), wanted, form, path=where)
@@ -159,7 +165,7 @@ def generate_forms(
     db: str | Path | None = None,
     progress: Progress | None = None,
     report: Report | None = None,
-    form: Form = FORM,
+    form: Form | None = None,
 ) -> GenerateResult:
     """Write one pre-filled form per case of the case list ``cases`` into ``outdir``.
 
@@ -167,6 +173,7 @@ def generate_forms(
     template variable such as ``council_name``; ``column_map`` (``--map``) says which column
     is which field. With ``db``, each form is recorded in the register as an allocated audit.
     """
+    form = load_form(form)
     say = report or (lambda message: None)
     ids = [f.id for f in header_fields(form)]
     check_pattern(name, ids)
@@ -204,12 +211,13 @@ def generate_forms(
 # -- preparing -----------------------------------------------------------------------------------
 
 
-def _template_bytes(template: str | Path | None) -> tuple[bytes, Path]:
-    if template is None and not DEFAULT_TEMPLATE.exists():
+def _template_bytes(template: str | Path | None, form: Form) -> tuple[bytes, Path]:
+    ours = default_template(form)
+    if template is None and not ours.exists():
         from caseaudit_docx.generate.template import build_template
 
-        return build_template(tagged=True, council=None), DEFAULT_TEMPLATE
-    path = Path(template) if template is not None else DEFAULT_TEMPLATE
+        return build_template(tagged=True, council=None, form=form), ours
+    path = Path(template) if template is not None else ours
     if path.suffix.lower() != ".docx":
         raise InputError("the template must be a Word .docx file", path=path)
     return read_user_file(path, limit=_MAX_TEMPLATE, what="a .docx template"), path
@@ -289,7 +297,7 @@ def _iso_dates(values: Mapping[str, str], form: Form) -> dict[str, str]:
     """Date fields already written dd/mm/yyyy, as ISO dates for Word date pickers."""
     out = {}
     for fid, text in values.items():
-        if form.by_id.get(fid) is not None and form.field(fid).kind is Kind.DATE:
+        if form.by_id.get(fid) is not None and form.field(fid).kind.type == "date":
             try:
                 out[fid] = dt.datetime.strptime(text, "%d/%m/%Y").date().isoformat()
             except ValueError:

@@ -26,13 +26,13 @@ from docx.opc.part import Part
 from docx.shared import Cm, Pt, RGBColor
 
 from caseaudit_docx.errors import OutputError
-from caseaudit_docx.model.form import PLACEHOLDER_TEXT, Answer, Form, Label, Paragraph, Table
-from caseaudit_docx.model.form_v32 import COUNCIL_VARIABLE, DEFAULT_COUNCIL, FORM
+from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.form import Answer, Form, Label, Paragraph, Table
 from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.oxml import build
 
-#: What the docxtpl templates in caseaudit_docx/templates/ hold where the council's name goes.
-COUNCIL_TEMPLATE_VARIABLE = f'{{{{ {COUNCIL_VARIABLE} | default("{DEFAULT_COUNCIL}") }}}}'
+#: ``council=`` for the form's own default text of its variables.
+DEFAULTS = ""
 
 HEADING_FILL = "D9E2F3"  # pale blue, as the council's form shades its heading rows
 FONT = "Arial"
@@ -41,18 +41,21 @@ _BUILT = dt.datetime(2019, 10, 1, tzinfo=dt.timezone.utc)
 
 
 def build_template(
-    *, tagged: bool = True, council: str | None = DEFAULT_COUNCIL, form: Form = FORM
+    *, tagged: bool = True, council: str | None = DEFAULTS, form: Form | None = None
 ) -> bytes:
     """The blank form as .docx bytes.
 
-    ``council`` is the name used in the parents' introductory script; ``None`` writes the
-    docxtpl variable instead (for the templates in caseaudit_docx/templates/).
+    ``council`` is the text of the form's council variable (``{council}`` in its labels, the
+    name in the parents' introductory script; other variables keep their defaults): empty for
+    the form's default, ``None`` for the docxtpl variables instead (for the bundled templates
+    in caseaudit_docx/templates/, which generate fills).
     """
+    form = load_form(form)
     document = docx.Document()
     _set_up_page(document)
     _set_up_styles(document)
     _add_logo_area(document)
-    council_text = COUNCIL_TEMPLATE_VARIABLE if council is None else council
+    values = _variable_texts(form, council)
     body_started = False
     for block in form.blocks:
         if isinstance(block, Paragraph):
@@ -60,9 +63,9 @@ def build_template(
         else:
             if body_started:
                 document.add_paragraph()  # a blank line between tables, as in the seed
-            _add_table(document, block, tagged=tagged, council=council_text)
+            _add_table(document, block, tagged=tagged, values=values, placeholder=form.placeholder)
         body_started = True
-    _add_glossary(document)
+    _add_glossary(document, form.placeholder)
     _set_properties(document, form)
     out = io.BytesIO()
     document.save(out)
@@ -73,14 +76,15 @@ def write_template(
     path: str | Path,
     *,
     tagged: bool = True,
-    council: str | None = DEFAULT_COUNCIL,
+    council: str | None = DEFAULTS,
     force: bool = False,
+    form: Form | None = None,
 ) -> Path:
     """Write the blank form to ``path``; refuse to replace an existing file unless ``force``."""
     target = Path(path)
     check_new_file(target, suffix=".docx",
                    wrong_suffix="the template must be saved with a .docx extension", force=force)
-    data = build_template(tagged=tagged, council=council)
+    data = build_template(tagged=tagged, council=council, form=form)
     try:
         target.write_bytes(data)
     except OSError as exc:
@@ -139,7 +143,8 @@ def _add_paragraph(document: docx.document.Document, block: Paragraph) -> None:
         document.add_paragraph(block.text)
 
 
-def _add_table(document: docx.document.Document, table: Table, *, tagged: bool, council: str) -> None:
+def _add_table(document: docx.document.Document, table: Table, *, tagged: bool,
+               values: dict[str, str], placeholder: str) -> None:
     columns = len(table.widths_cm)
     grid = document.add_table(rows=len(table.rows), cols=columns)
     grid.style = document.styles["Table Grid"]
@@ -157,16 +162,32 @@ def _add_table(document: docx.document.Document, table: Table, *, tagged: bool, 
                 target = target.merge(docx_row.cells[column + cell.span - 1])
             target.width = Cm(sum(table.widths_cm[column : column + cell.span]))
             if isinstance(cell, Label):
-                _fill_label(target, cell, council)
+                _fill_label(target, cell, values)
             else:
-                _fill_answer(target, cell, tagged=tagged)
+                _fill_answer(target, cell, tagged=tagged, placeholder=placeholder)
             column += cell.span
     if table.rows and all(isinstance(c, Label) and c.shaded for c in table.rows[0].cells):
         build.repeat_as_header_row(grid.rows[0]._tr)
 
 
-def _fill_label(cell: docx.table._Cell, label: Label, council: str) -> None:
-    lines = [line.replace("{council}", council) for line in label.lines]
+def _variable_texts(form: Form, council: str | None) -> dict[str, str]:
+    """``{name}`` -> its text: the council's name given, the default, or a docxtpl variable."""
+    out = {}
+    for variable in form.variables:
+        if council is None:
+            text = (f'{{{{ {variable.template_variable} | default("{variable.default}") }}}}')
+        elif council and variable.name == "council":
+            text = council
+        else:
+            text = variable.default
+        out["{" + variable.name + "}"] = text
+    return out
+
+
+def _fill_label(cell: docx.table._Cell, label: Label, values: dict[str, str]) -> None:
+    lines = list(label.lines)
+    for name, text in values.items():
+        lines = [line.replace(name, text) for line in lines]
     first = cell.paragraphs[0]
     for index, line in enumerate(lines):
         paragraph = first if index == 0 else cell.add_paragraph()
@@ -178,23 +199,24 @@ def _fill_label(cell: docx.table._Cell, label: Label, council: str) -> None:
         build.shade_cell(cell._tc, HEADING_FILL)
 
 
-def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool) -> None:
+def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeholder: str
+                 ) -> None:
     if not answer.control:
         return  # a bare cell: the auditor types straight into its empty paragraph
     control = build.block_control(
         key=answer.field,
-        placeholder=PLACEHOLDER_TEXT,
+        placeholder=placeholder,
         tag=answer.field if tagged else None,
         alias=answer.alias if tagged else None,
     )
     build.replace_cell_paragraphs(cell._tc, control)
 
 
-def _add_glossary(document: docx.document.Document) -> None:
+def _add_glossary(document: docx.document.Document, placeholder: str) -> None:
     part = Part(
         PackURI("/word/glossary/document.xml"),
         CT.WML_DOCUMENT_GLOSSARY,
-        build.glossary_document(PLACEHOLDER_TEXT),
+        build.glossary_document(placeholder),
         document.part.package,
     )
     document.part.relate_to(part, RT.GLOSSARY_DOCUMENT)

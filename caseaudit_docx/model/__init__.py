@@ -1,0 +1,1 @@
+"""The form as data: descriptions, kinds and their normalising, the record, label matching."""

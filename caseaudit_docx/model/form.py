@@ -1,62 +1,32 @@
-"""The case audit form described once, as data.
+"""A case audit form described once, as data.
 
-Every part of caseaudit-docx reads this one description: the template builder lays the Word
-form out from it, extraction finds answers by its labels and layout, generation fills its header
-fields and the workbook takes its headings and data dictionary from it. Field ids are spelled
-here and nowhere else (the public contract is ``shared/spec/fields.md``).
+Every stage reads a :class:`Form`: the template builder lays the Word form out from it,
+extraction finds answers by its labels and layout, normalising reads each field by its kind,
+generation fills its prefilled fields, the register takes an audit's identity from its roles and
+the report its headings, sections and figures. A form is loaded from a description file
+(:mod:`caseaudit_docx.model.description`); the bundled ones live in ``model/forms/``. No form's
+wording, field ids or vocabularies are spelled in code.
 
 The form is a sequence of blocks: paragraphs of printed text, and tables whose cells are either
 printed labels (:class:`Label`) or answer cells (:class:`Answer`). An answer cell belongs to
-exactly one field id. The wording of the v3.2 form lives in :mod:`caseaudit_docx.model.form_v32`.
+exactly one field id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property, wraps
 from typing import TypeVar
+
+from caseaudit_docx.model.kinds import Kind
 
 _T = TypeVar("_T")
 
 
-class Kind(str, Enum):
-    """How a field's text is normalised into its value (see fields.md, "Kinds")."""
-
-    TEXT = "text"
-    SCORE = "score"
-    GRADE = "grade"
-    YES_NO = "yes_no"
-    LEVEL = "level"
-    GOOD_PRACTICE = "good_practice"
-    RATING = "rating"
-    CATEGORY = "category"
-    DATE = "date"
-
-
-#: The values each kind allows (besides "n/a"), for the data dictionary and validation.
-ALLOWED_VALUES: dict[Kind, tuple[str, ...]] = {
-    Kind.TEXT: (),
-    Kind.SCORE: ("1", "2", "3", "4", "5"),
-    Kind.GRADE: ("Inadequate", "Requires Improvement", "Good", "Outstanding"),
-    Kind.YES_NO: ("Yes", "No"),
-    Kind.LEVEL: ("Too High", "Appropriate", "Too Little"),
-    Kind.GOOD_PRACTICE: ("Yes", "With some work", "No"),
-    Kind.RATING: tuple(str(n) for n in range(11)),
-    Kind.CATEGORY: ("EH", "CIN", "CP", "LAC"),
-    Kind.DATE: ("YYYY-MM-DD",),
-}
-
-GRADES: tuple[str, ...] = ALLOWED_VALUES[Kind.GRADE]
-
-#: Word's placeholder text in every content control of the v3.2 form.
-PLACEHOLDER_TEXT = "Click here to enter text."
-
-
 @dataclass(frozen=True)
 class Label:
-    """A cell of printed text: one string per paragraph."""
+    """A cell of printed text: one string per paragraph. ``{name}`` stands for a variable."""
 
     lines: tuple[str, ...]
     span: int = 1
@@ -72,17 +42,24 @@ class Label:
 class Answer:
     """An answer cell: where a person writes the value of one field.
 
-    ``control`` says whether the council's form holds a content control in this cell (most
-    do) or is a bare cell typed into directly (Q1 notes, the A/B/C sub-rows' notes, Q15).
-    ``alias`` is the short human label our tagged template gives the control.
+    ``control`` says whether the form holds a content control in this cell or is a bare cell
+    typed into directly; ``control_type`` is Word's type of that control ("richText", "text",
+    "date", "dropDownList", "comboBox", "checkbox"). ``alias`` is the short label our tagged
+    template gives the control. ``question`` and ``column`` override the printed wording the
+    cell answers (its row label) and the column heading above it; ``synonyms`` are other names
+    a case list's column may give the field ("Case ID").
     """
 
     field: str
-    kind: Kind
+    kind: str
     alias: str
     control: bool = True
     span: int = 1
-    question: str | None = None  # wording, where the row label alone does not say it
+    question: str | None = None
+    column: str | None = None
+    control_type: str = "richText"
+    date_format: str | None = None
+    synonyms: tuple[str, ...] = ()
 
 
 Cell = Label | Answer
@@ -90,7 +67,7 @@ Cell = Label | Answer
 
 @dataclass(frozen=True)
 class Row:
-    """A table row. ``key`` is stable (``"q5a"``, ``"grade.plan"``, ``"header1.values"``).
+    """A table row. ``key`` is stable and unique on the form.
 
     ``label`` is the printed text that identifies the row to a reader (the question wording,
     the "Overall … Score" wording); ``None`` for rows recognised by position only (a value row
@@ -136,35 +113,169 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Variable:
+    """Text the form prints that differs by council: ``{name}`` in labels.
+
+    ``template_variable`` is the docxtpl variable our bundled templates hold in its place, and
+    ``default`` what it becomes when nobody says otherwise.
+    """
+
+    name: str
+    template_variable: str
+    default: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    """Rows that repeat one shape (the recommended actions): one report row per filled row.
+
+    ``section`` holds the rows; ``due`` is the column key (the last part of each field id) of a
+    date by which the row is due, for overdue marks.
+    """
+
+    name: str
+    section: str
+    due: str | None = None
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two fields scoring the same thing (the practitioner's and the auditor's), compared."""
+
+    title: str
+    first: str
+    second: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Average:
+    """Fields whose numbers the summary averages together (every parent's rating)."""
+
+    title: str
+    fields: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A field whose answers the summary counts, option by option."""
+
+    title: str
+    field: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The moderation panel's part of the form: went to the panel when any field is filled.
+
+    ``changed`` is the field that says whether the panel changed the grade; ``date`` and
+    ``score`` its date and its score of the audit; ``columns`` what the Moderation sheet shows.
+    """
+
+    section: str
+    changed: str | None = None
+    date: str | None = None
+    score: str | None = None
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which fields the register, generation and the report need, by what they are for.
+
+    An audit is one ``case``, ``auditor`` and ``start_date`` (its identity). ``prefill`` are
+    the fields generation fills from a case list; ``shown`` the fields repeated beside the case
+    on every per-audit sheet; ``redact`` the fields ``--redact`` leaves out, and
+    ``redact_names`` the fields whose names it also removes from free text. ``overall`` is the
+    audit's overall grade and ``self_assessment`` the practitioner's own, compared with it.
+    """
+
+    case: str
+    auditor: str | None = None
+    start_date: str | None = None
+    child: str | None = None
+    team: str | None = None
+    category: str | None = None
+    prefill: tuple[str, ...] = ()
+    shown: tuple[str, ...] = ()
+    redact: tuple[str, ...] = ()
+    redact_names: tuple[str, ...] = ()
+    overall: str | None = None
+    self_assessment: str | None = None
+
+    @property
+    def identity(self) -> tuple[str | None, str | None, str | None]:
+        return (self.case, self.auditor, self.start_date)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the workbook shows of this form beyond every field (which it always shows).
+
+    ``audit_columns``: the fields of the Audits sheet; ``commentary``: the free-text fields of
+    "Commentary and themes"; ``score_kinds``: kinds whose fields make the Scores sheet;
+    ``question_kinds``/``question_skip``: what "share of questions answered" counts.
+    """
+
+    audit_columns: tuple[str, ...] = ()
+    commentary: tuple[str, ...] = ()
+    score_kinds: tuple[str, ...] = ()
+    question_kinds: tuple[str, ...] = ()
+    question_skip: tuple[str, ...] = ()  # sections whose fields are not questions
+    groups: tuple[Group, ...] = ()
+    pairs: tuple[Pair, ...] = ()
+    averages: tuple[Average, ...] = ()
+    tallies: tuple[Tally, ...] = ()
+    panel: Panel | None = None
+    person_sections: tuple[str, ...] = ()  # sections with a sheet of their own (Parents)
+
+
+@dataclass(frozen=True)
 class Field:
-    """One field of the record, with everything the other modules need to know about it."""
+    """One field of the record, with everything the other stages need to know about it."""
 
     id: str
     kind: Kind
     section: str
-    question: str  # the wording of the row (or column heading) the answer belongs to
+    question: str  # the printed wording the answer belongs to (its row label, or the label above)
+    column: str  # the printed column heading above the answer (first paragraph), or ""
     alias: str
     control: bool
     row_key: str
+    control_type: str = "richText"
+    synonyms: tuple[str, ...] = ()
 
     @property
     def allowed_values(self) -> tuple[str, ...]:
-        return ALLOWED_VALUES[self.kind]
+        return self.kind.values
 
 
 @dataclass(frozen=True)
 class Form:
-    """The whole form: its identity, its sections and its blocks in page order."""
+    """The whole form: its identity, kinds, roles, sections and blocks in page order."""
 
     name: str
     version: str
     title: str
     sections: tuple[Section, ...]
     blocks: tuple[Block, ...]
+    kinds: Mapping[str, Kind]
+    roles: Roles
+    report: Report = field(default_factory=Report)
+    variables: tuple[Variable, ...] = ()
+    placeholder: str = ""
+    description: str = ""
 
     @property
     def tables(self) -> tuple[Table, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Table))
+
+    @property
+    def key(self) -> str:
+        """The name ``--form`` accepts for a bundled form: name and version ("case-audit-3.2")."""
+        return f"{self.name}-{self.version}"
 
     @cached_property
     def fields(self) -> tuple[Field, ...]:
@@ -175,17 +286,19 @@ class Form:
                 column = 0
                 for cell in row.cells:
                     if isinstance(cell, Answer):
-                        found.append(
-                            Field(
-                                id=cell.field,
-                                kind=cell.kind,
-                                section=table.section,
-                                question=cell.question or _question_for(table, index, column),
-                                alias=cell.alias,
-                                control=cell.control,
-                                row_key=row.key,
-                            )
-                        )
+                        found.append(Field(
+                            id=cell.field,
+                            kind=self.kinds[cell.kind],
+                            section=table.section,
+                            question=cell.question or _question_for(table, index, column),
+                            column=cell.column if cell.column is not None
+                            else _column_for(table, index, column),
+                            alias=cell.alias,
+                            control=cell.control,
+                            row_key=row.key,
+                            control_type=cell.control_type,
+                            synonyms=cell.synonyms,
+                        ))
                     column += cell.span
         return tuple(found)
 
@@ -199,6 +312,22 @@ class Form:
 
     def field(self, field_id: str) -> Field:
         return self.by_id[field_id]
+
+    @cached_property
+    def section_titles(self) -> dict[str, str]:
+        return {s.key: s.title for s in self.sections}
+
+    @cached_property
+    def prefill_fields(self) -> tuple[Field, ...]:
+        """The fields generation fills and a case list gives, in page order."""
+        wanted = set(self.roles.prefill)
+        return tuple(f for f in self.fields if f.id in wanted)
+
+    def kind_of(self, field_id: str) -> Kind:
+        return self.by_id[field_id].kind
+
+    def variable(self, name: str) -> Variable | None:
+        return next((v for v in self.variables if v.name == name), None)
 
 
 def derived(compute: Callable[[Form], _T]) -> Callable[[Form], _T]:
@@ -218,12 +347,20 @@ def derived(compute: Callable[[Form], _T]) -> Callable[[Form], _T]:
     return get
 
 
-def _grid_cells(row: Row) -> list[Cell]:
+def grid_cells(row: Row) -> list[Cell]:
     """The row's cells repeated over the grid columns they span, so columns line up."""
     out: list[Cell] = []
     for cell in row.cells:
         out.extend([cell] * cell.span)
     return out
+
+
+def _label_above(table: Table, row_index: int, column: int) -> Label | None:
+    if not row_index:
+        return None
+    grid = grid_cells(table.rows[row_index - 1])
+    above = grid[column] if column < len(grid) else None
+    return above if isinstance(above, Label) else None
 
 
 def _question_for(table: Table, row_index: int, column: int) -> str:
@@ -235,9 +372,20 @@ def _question_for(table: Table, row_index: int, column: int) -> str:
     row = table.rows[row_index]
     if row.label:
         return row.label
-    if row_index:
-        grid = _grid_cells(table.rows[row_index - 1])
-        above = grid[column] if column < len(grid) else None
-        if isinstance(above, Label):
-            return above.text.replace("\n", " ").strip()
-    return ""
+    above = _label_above(table, row_index, column)
+    return above.text.replace("\n", " ").strip() if above is not None else ""
+
+
+def _column_for(table: Table, row_index: int, column: int) -> str:
+    """The printed heading of an answer cell's column: the first paragraph of the label above
+    it in the same grid column, from the nearest shaded or bold row (the form's heading rows),
+    else from the nearest row of labels (a scale explained under a question is not a heading)."""
+    nearest = ""
+    for index in range(row_index, 0, -1):
+        above = _label_above(table, index, column)
+        if above is None or not above.lines or not above.lines[0].strip():
+            continue
+        if above.shaded or above.bold:
+            return above.lines[0].strip()
+        nearest = nearest or above.lines[0].strip()
+    return nearest

@@ -3,7 +3,7 @@
 Two things name the header fields (case number, child, auditor, …) in words rather than ids: the
 column headings of a case list exported from the case management system, and the printed labels
 above the value cells in a council's own copy of the form. Both are matched here, from the form
-model (:data:`~caseaudit_docx.model.form_v32.FORM`), never from strings spelled out in code, so a new
+model, never from strings spelled out in code, so a new
 form version brings its own labels. Comparison ignores case, spaces and punctuation: "Case No.",
 "CASE_NUMBER" and "case number" are the same heading.
 
@@ -21,8 +21,6 @@ from difflib import SequenceMatcher
 
 from caseaudit_docx.model.form import Answer, Field, Form, Label, derived
 
-#: The header fields live in the form's "header" section (fields.md, "Header").
-HEADER_SECTION = "header"
 #: How alike a printed label must be to the model's (difflib ratio of the compacted texts).
 LABEL_SIMILARITY = 0.85
 
@@ -36,8 +34,8 @@ def compact(text: str) -> str:
 
 
 def header_fields(form: Form) -> tuple[Field, ...]:
-    """The fields of the two header tables, in page order."""
-    return tuple(f for f in form.fields if f.section == HEADER_SECTION)
+    """The fields generation fills and a case list gives (the form's ``prefill`` role)."""
+    return form.prefill_fields
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,6 @@ def header_labels(form: Form) -> tuple[HeaderLabel, ...]:
     wanted = {f.id: f for f in header_fields(form)}
     found: dict[str, list[str]] = {fid: [] for fid in wanted}
     for table in form.tables:
-        if table.section != HEADER_SECTION:
-            continue
         for above, below in zip(table.rows, table.rows[1:]):
             for label, answer in zip(above.cells, below.cells):
                 if (isinstance(label, Label) and isinstance(answer, Answer)

@@ -21,16 +21,16 @@ from functools import lru_cache, partial
 
 from dateutil import parser as date_parser
 
-from caseaudit_docx.model.form import ALLOWED_VALUES, GRADES, Kind
+from caseaudit_docx.model.kinds import Kind
 from caseaudit_docx.model.record import ERROR, WARNING
 
 NA = "n/a"
-KINDS: frozenset[str] = frozenset(kind.value for kind in Kind)
-# The canonical values come from the form model, where every kind's allowed values are listed.
-YES_NO: tuple[str, ...] = ALLOWED_VALUES[Kind.YES_NO]
-LEVELS: tuple[str, ...] = ALLOWED_VALUES[Kind.LEVEL]
-GOOD_PRACTICE: tuple[str, ...] = ALLOWED_VALUES[Kind.GOOD_PRACTICE]
-CATEGORIES: tuple[str, ...] = ALLOWED_VALUES[Kind.CATEGORY]  # form order: lists come out in it
+KINDS: frozenset[str] = frozenset(("text", "score", "grade", "yes_no", "level", "good_practice", "rating", "category", "date"))
+YES_NO: tuple[str, ...] = ("Yes", "No")
+LEVELS: tuple[str, ...] = ("Too High", "Appropriate", "Too Little")
+GOOD_PRACTICE: tuple[str, ...] = ("Yes", "With some work", "No")
+CATEGORIES: tuple[str, ...] = ("EH", "CIN", "CP", "LAC")
+GRADES: tuple[str, ...] = ("Inadequate", "Requires Improvement", "Good", "Outstanding")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def normalise(kind: Kind | str, text: str | None, *, date_hint: str | None = Non
 
     An unknown kind is a programming error (``ValueError``), not a problem with the form.
     """
-    kind = str(getattr(kind, "value", kind))  # accept form.Kind members as well as plain str
+    kind = kind.name if isinstance(kind, Kind) else str(kind)
     if kind not in KINDS:
         raise ValueError(f"unknown field kind {kind!r}; expected one of {sorted(KINDS)}")
     if text is None or not text.strip():

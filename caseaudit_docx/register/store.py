@@ -30,6 +30,7 @@ from pathlib import Path
 
 from caseaudit_docx.register import schema as register_schema
 from caseaudit_docx.errors import RegisterError
+from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.model.record import ERROR, Problem, Record
 
@@ -94,7 +95,7 @@ def audit_key(case_number: str | None, auditor: str | None, start: str | None
     are the same audit; otherwise its trimmed text is the key.
     """
     start_text = _clean(start)
-    start_value = normalise("date", start_text).value if start_text else None
+    start_value = normalise(DATE, start_text).value if start_text else None
     return (
         _clean(case_number),
         _clean(auditor).casefold(),

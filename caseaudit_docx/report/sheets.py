@@ -17,14 +17,17 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
-from caseaudit_docx.model.form import ALLOWED_VALUES, Field, Kind
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.model.form import Field
+from caseaudit_docx.model.kinds import DATE
+
+FORM = bundled_form()
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.model.record import Record
 from caseaudit_docx.register.read import CurrentAudit, FailedFile
 from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Col, Sheet, Styles
 
-_LOOKS = {Kind.DATE: "date", Kind.GRADE: "grade", Kind.TEXT: "wrap"}
+_LOOKS = {"date": "date", "grade": "grade", "text": "wrap"}
 _SECTION_TITLES = {s.key: s.title for s in FORM.sections}
 ACTION_ROWS = 10
 
@@ -40,7 +43,7 @@ def field_value(record: Record, field_id: str) -> Any:
         return fv.text
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if isinstance(value, str) and FORM.by_id[field_id].kind is Kind.DATE and value != "n/a":
+    if isinstance(value, str) and FORM.by_id[field_id].kind.type == "date" and value != "n/a":
         return dt.date.fromisoformat(value)
     return value
 
@@ -55,7 +58,7 @@ def iso_date(value: Any) -> dt.date | None:
 
 def field_col(field_id: str, width: float | None = None) -> Col:
     field = FORM.by_id[field_id]
-    look = _LOOKS.get(field.kind, "plain")
+    look = _LOOKS.get(field.kind.name, "plain")
     return Col(field_id, width or (40 if look == "wrap" else 14), look)
 
 
@@ -103,7 +106,7 @@ AUDIT_FIELDS = (
     "moderation.date", "moderation.scaling", "moderation.change_grade",
     "moderation.actions", "moderation.themes",
 )
-SCORE_FIELDS = tuple(f.id for f in FORM.fields if f.kind is Kind.SCORE)
+SCORE_FIELDS = tuple(f.id for f in FORM.fields if f.kind.name == "score")
 PARENT_FIELDS = tuple(f.id for f in FORM.fields if f.section == "parents")
 COMMENTARY_FIELDS = ("commentary.practitioner", "commentary.auditor", "general_themes",
                      "moderation.themes")
@@ -142,7 +145,7 @@ class AuditSheets:
                             Col("overdue", 10), Col("days_overdue", 13)]
         self.actions = self._sheet("Actions", "Actions", self.action_cols)
         self.parent_cols = [*KEY_COLS, field_col("team"), field_col("family_feedback_date"),
-                            *(field_col(f, 30 if FORM.by_id[f].kind is Kind.TEXT else 12)
+                            *(field_col(f, 30 if FORM.by_id[f].kind.is_text else 12)
                               for f in PARENT_FIELDS)]
         self.parents = self._sheet("Parents", "Parents", self.parent_cols)
         self.commentary_cols = [*KEY_COLS, field_col("team"), field_col("auditor"),
@@ -209,7 +212,7 @@ class AuditSheets:
             sheet = self.responses[-1]
             if sheet.row >= self.max_rows:
                 sheet = self._continue_responses()
-            value = None if field.kind is Kind.TEXT else field_value(record, field.id)
+            value = None if field.kind.is_text else field_value(record, field.id)
             self._row(sheet, self.response_cols, (  # the form's own wording is never scrubbed
                 *key, _SECTION_TITLES[field.section], field.id, field.question, scrub(fv.text),
                 scrub(value)), keep)
@@ -234,7 +237,7 @@ class AuditSheets:
             match = re.fullmatch(r"action(\d+)", name)
             if match:
                 action, by_who, by_when = ([*text.split("\t"), None, None][:3])
-                when = normalise("date", by_when).value if by_when else None
+                when = normalise(DATE, by_when).value if by_when else None
                 rows.append((int(match.group(1)), action, by_who, iso_date(when) or by_when))
         for n, action, by_who, by_when in rows:
             overdue = days = None
@@ -279,8 +282,8 @@ class AuditSheets:
 
 
 def _dictionary_row(field: Field) -> tuple[Any, ...]:
-    allowed = ", ".join(ALLOWED_VALUES[field.kind])
-    if field.kind is not Kind.TEXT:
+    allowed = ", ".join(field.kind.values)
+    if not field.kind.is_text:
         allowed = f"{allowed}, n/a" if allowed else "n/a"
-    return (field.id, _SECTION_TITLES[field.section], field.question, field.kind.value,
+    return (field.id, _SECTION_TITLES[field.section], field.question, field.kind.name,
             allowed or "any text")

@@ -15,8 +15,10 @@ from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 
-from caseaudit_docx.model.form import GRADES, Kind
-from caseaudit_docx.model.form_v32 import FORM
+from caseaudit_docx.model.description import bundled_form
+
+FORM = bundled_form()
+GRADES = FORM.kinds["grade"].values
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.register.read import AllocationRow, CurrentAudit
 from caseaudit_docx.report.cells import GRADE_COLOURS, Col, Sheet
@@ -30,7 +32,7 @@ SECTION_GRADES = tuple((s.grade_field, s.title) for s in FORM.sections if s.grad
 #: yes/no, level, good practice), not notes, and not the moderation panel's own score.
 QUESTION_FIELDS = tuple(
     f.id for f in FORM.fields
-    if f.kind in (Kind.SCORE, Kind.GRADE, Kind.YES_NO, Kind.LEVEL, Kind.GOOD_PRACTICE)
+    if f.kind.name in ("score", "grade", "yes_no", "level", "good_practice")
     and f.section != "moderation"
 )
 SCALES = (("q41", "Signs of Safety (Q41)"), ("q42", "Recording (Q42)"))
@@ -54,7 +56,7 @@ def panel_changed_grade(text: str | None) -> bool | None:
     """Read "B: Need to change auditor grade": True, False, or None when it cannot be told."""
     if not text or not text.strip():
         return None
-    answer = normalise("yes_no", text).value
+    answer = normalise(FORM.kinds["yes_no"], text).value
     if answer in ("Yes", "No", "n/a"):
         return answer == "Yes"
     if _KEPT_RE.search(text):
