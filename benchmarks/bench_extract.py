@@ -32,7 +32,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from caseaudit_docx.extract.extract import extract_bytes  # noqa: E402
+from caseaudit_docx.extract.extract import extract_bytes
 
 
 def _floor(data: bytes) -> None:

@@ -29,9 +29,9 @@ if str(ROOT) not in sys.path:
 
 from caseaudit_docx.model.description import bundled_form
 
-FORM = bundled_form()  # noqa: E402
-from caseaudit_docx.generate.generate import DEFAULT_TEMPLATE, generate_forms  # noqa: E402
-from caseaudit_docx.model.matching import header_fields  # noqa: E402
+FORM = bundled_form()
+from caseaudit_docx.generate.generate import DEFAULT_TEMPLATE, generate_forms
+from caseaudit_docx.model.matching import header_fields
 
 FIELDS = [f.id for f in header_fields(FORM)]
 TARGET = 3.0

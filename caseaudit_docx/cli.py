@@ -266,8 +266,8 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
 
     Example: caseaudit collate samples/ -o audits.xlsx
     """
-    from caseaudit_docx.report.collate import collate as collate_paths
     from caseaudit_docx.register.read import ReportFilter
+    from caseaudit_docx.report.collate import collate as collate_paths
 
     with _TerminalProgress("Reading forms") as bar:
         summary = collate_paths(paths, output, filters=ReportFilter(date_from, date_to, team,

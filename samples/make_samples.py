@@ -22,9 +22,9 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from caseaudit_docx.model.description import bundled_form
 
-FORM = bundled_form()  # noqa: E402
-from caseaudit_docx.generate.template import build_template  # noqa: E402
-from samples import wordfill  # noqa: E402
+FORM = bundled_form()
+from caseaudit_docx.generate.template import build_template
+from samples import wordfill
 
 #: (what the auditor typed, the value extraction must give)
 Answer = tuple[str, Any]

@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 from lxml import etree
 
-from caseaudit_docx.model.form import Answer
 from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.model.form import Answer
 
 FORM = bundled_form()
 

@@ -40,7 +40,7 @@ def document_xml(body: str, *, namespace: str = W) -> bytes:
         f"<w:document {decls}><w:body>{body}"
         '<w:sectPr w:rsidR="00D52A1B"><w:pgSz w:w="11906" w:h="16838"/></w:sectPr>'
         "</w:body></w:document>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def glossary_xml(parts: Mapping[str, str]) -> bytes:
@@ -60,7 +60,7 @@ def glossary_xml(parts: Mapping[str, str]) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f"<w:glossaryDocument {NS_DECLS}><w:docParts>{blocks}</w:docParts></w:glossaryDocument>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def core_xml(
@@ -78,7 +78,7 @@ def core_xml(
         'xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"{fields}</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def content_types(overrides: Mapping[str, str]) -> bytes:
@@ -91,7 +91,7 @@ def content_types(overrides: Mapping[str, str]) -> bytes:
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
         f"{items}</Types>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def relationships(rels: list[tuple[str, str]]) -> bytes:
@@ -103,7 +103,7 @@ def relationships(rels: list[tuple[str, str]]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f"{items}</Relationships>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def build_docx(

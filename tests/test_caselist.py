@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from caseaudit_docx.generate.caselist import read_case_list, resolve_field
 from caseaudit_docx.errors import InputError
+from caseaudit_docx.generate.caselist import read_case_list, resolve_field
 from caseaudit_docx.model.description import bundled_form
 
 FORM = bundled_form()

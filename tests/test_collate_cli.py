@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from caseaudit_docx.cli import cli
-from caseaudit_docx.report.collate import collate
 from caseaudit_docx.extract.extract import extract_file
 from caseaudit_docx.register.ingest import Progress
+from caseaudit_docx.report.collate import collate
 
 from .conftest import ROOT, convert_to_pdf, pdf_text
 from .test_workbook import rows

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from caseaudit_docx.generate import outputs
 from caseaudit_docx.errors import InputError, NotAFormError, OutputError, RegisterError
 from caseaudit_docx.extract.extract import extract_bytes, extract_file
+from caseaudit_docx.generate import outputs
 from caseaudit_docx.model.description import bundled_form
 
 FORM = bundled_form()
 from caseaudit_docx.generate.generate import PreparedTemplate, generate_forms, prepare_template
-from caseaudit_docx.model.matching import header_fields
 from caseaudit_docx.generate.template import build_template
+from caseaudit_docx.model.matching import header_fields
 from samples import make_samples, wordfill
 
 from .conftest import ROOT, convert_to_pdf, pdf_text
@@ -337,8 +337,8 @@ def test_progress_and_summary(tmp_path: Path, cases: Path) -> None:
 
 
 def test_db_records_each_form_as_allocated(tmp_path: Path, cases: Path) -> None:
-    from caseaudit_docx.register.store import Register
     from caseaudit_docx.register.read import allocations
+    from caseaudit_docx.register.store import Register
 
     db = tmp_path / "caseaudit.db"
     result = generate_forms(cases, tmp_path / "out", db=db, settings={"auditor": "Jo Example"})

@@ -9,20 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from caseaudit_docx.files import find_forms
 from caseaudit_docx.errors import InputError, NotAFormError
+from caseaudit_docx.files import find_forms
 from caseaudit_docx.model.description import bundled_form
 
 FORM = bundled_form()
-from caseaudit_docx.register.ingest import Progress, ingest
 from caseaudit_docx.model.record import Record
-from caseaudit_docx.register.store import Register
+from caseaudit_docx.register.ingest import Progress, ingest
 from caseaudit_docx.register.read import (
     current_audit_ids,
     failed_files,
     history,
     iter_current,
 )
+from caseaudit_docx.register.store import Register
 
 from .conftest import ROOT
 from .records import make_record

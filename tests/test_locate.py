@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from caseaudit_docx.errors import NotAFormError
-from caseaudit_docx.model.form import Answer, Label
 from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.model.form import Answer, Label
 
 FORM = bundled_form()
 from caseaudit_docx.extract.locate import locate, squash

@@ -4,7 +4,6 @@ properties that must hold for any text an auditor could type."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 from itertools import permutations
 
 import pytest

@@ -8,9 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from caseaudit_docx.register import schema as register_schema
 from caseaudit_docx.errors import InputError, RegisterError
 from caseaudit_docx.model.record import FieldValue, Problem
+from caseaudit_docx.register import schema as register_schema
+from caseaudit_docx.register.read import (
+    allocations,
+    current_audit_ids,
+    failed_files,
+    history,
+    iter_current,
+    read_history,
+)
+from caseaudit_docx.register.schema import SCHEMA_VERSION
 from caseaudit_docx.register.store import (
     FAILED,
     NEW,
@@ -21,15 +30,6 @@ from caseaudit_docx.register.store import (
     Register,
     record_allocations,
 )
-from caseaudit_docx.register.read import (
-    allocations,
-    current_audit_ids,
-    failed_files,
-    history,
-    iter_current,
-    read_history,
-)
-from caseaudit_docx.register.schema import SCHEMA_VERSION
 
 from .records import make_record
 

@@ -13,11 +13,11 @@ from caseaudit_docx.errors import OutputError
 from caseaudit_docx.model.description import bundled_form
 
 FORM = bundled_form()
-from caseaudit_docx.oxml.ns import qn
 from caseaudit_docx.generate.template import (
     build_template,
     write_template,
 )
+from caseaudit_docx.oxml.ns import qn
 
 from .conftest import ROOT
 

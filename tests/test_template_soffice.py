@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from caseaudit_docx.model.form import Label
 from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.model.form import Label
 
 FORM = bundled_form()
 

@@ -13,17 +13,17 @@ from typing import Any
 import openpyxl
 import pytest
 
-from caseaudit_docx.report import cells as workbook_cells
 from caseaudit_docx.errors import OutputError, RegisterError
 from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.report import cells as workbook_cells
 
 FORM = bundled_form()
 GRADES = FORM.kinds["grade"].values
 from caseaudit_docx.model.record import FieldValue, Problem, Record
-from caseaudit_docx.register.store import Allocation, FileInfo, Register
 from caseaudit_docx.register.read import ReportFilter
-from caseaudit_docx.report.workbook import write_report
+from caseaudit_docx.register.store import Allocation, FileInfo, Register
 from caseaudit_docx.report.cells import EXCEL_MAX_CHARS, excel_text
+from caseaudit_docx.report.workbook import write_report
 
 from .conftest import convert_to_pdf, pdf_text
 from .records import make_record, random_record

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from caseaudit_docx.files import find_forms
 from caseaudit_docx.errors import CaseAuditError
-from caseaudit_docx.model.form import Form
-from caseaudit_docx.model.description import load_form
 from caseaudit_docx.extract.locate import locate
+from caseaudit_docx.files import find_forms
+from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.normalise import normalise
+from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
 from caseaudit_docx.oxml.package import DocxPackage, read_package, read_package_bytes
 from caseaudit_docx.oxml.text import read_document
-from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
 
 
 def extract_file(path: str | Path, *, form: Form | None = None) -> Record:

@@ -19,8 +19,8 @@ from typing import TypeVar
 from caseaudit_docx.errors import NotAFormError
 from caseaudit_docx.model.form import Answer, Form, Label, Paragraph, Row, derived
 from caseaudit_docx.model.matching import alike
-from caseaudit_docx.oxml.view import CellView, DocumentView, RowView
 from caseaudit_docx.model.record import WARNING, Problem
+from caseaudit_docx.oxml.view import CellView, DocumentView, RowView
 
 #: Below this share of the form's rows found, a document is not taken for a case audit form.
 MIN_ROWS_FOUND = 0.4

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from caseaudit_docx.errors import InputError
-from caseaudit_docx.model.form import Form, derived
+from caseaudit_docx.files import read_user_file
 from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.form import Form, derived
 from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.matching import compact, header_fields
 from caseaudit_docx.model.normalise import normalise
-from caseaudit_docx.files import read_user_file
 
 CASE_NUMBER = "case_number"
 #: Rows are numbered as a spreadsheet shows them: the headings are row 1.
@@ -324,7 +324,7 @@ def _xlsx_rows(data: bytes, sheet: str | None, path: Path) -> Iterator[Sequence[
             # conditional formatting); they do not affect the values.
             warnings.simplefilter("ignore", UserWarning)
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
+    except Exception as exc:
         raise InputError(f"cannot be read as an Excel workbook ({exc.__class__.__name__}); "
                          "is it damaged or password-protected?", path=path) from None
     try:

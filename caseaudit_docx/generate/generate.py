@@ -16,7 +16,6 @@ records each form as an allocated audit.
 from __future__ import annotations
 
 import contextlib
-from importlib import resources
 import datetime as dt
 import io
 import time
@@ -24,18 +23,25 @@ import zipfile
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
+from importlib import resources
 from pathlib import Path
 
-from caseaudit_docx.generate.caselist import CASE_NUMBER, Case, field_value, read_case_list, resolve_field
 from caseaudit_docx.errors import CaseAuditError, InputError
+from caseaudit_docx.files import read_user_file
+from caseaudit_docx.generate.caselist import (
+    CASE_NUMBER,
+    Case,
+    field_value,
+    read_case_list,
+    resolve_field,
+)
 from caseaudit_docx.generate.filenames import DEFAULT_PATTERN, check_pattern
-from caseaudit_docx.model.form import Form
-from caseaudit_docx.model.description import load_form
-from caseaudit_docx.model.matching import header_fields, match_header_labels
 from caseaudit_docx.generate.outputs import Progress, output_folder, plan_names, write_all
+from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.form import Form
+from caseaudit_docx.model.matching import header_fields, match_header_labels
 from caseaudit_docx.oxml.fill import PreparedDocument, clean_text, prepare_document
 from caseaudit_docx.oxml.package import read_package_bytes
-from caseaudit_docx.files import read_user_file
 
 #: Our tagged template; built in memory when the package data is missing.
 TEMPLATES = Path(str(resources.files("caseaudit_docx") / "templates"))
@@ -253,7 +259,7 @@ def _prepare(source: bytes, variables: Mapping[str, str], fields: Collection[str
                          f"({exc.__class__.__name__}: {exc})", path=path) from None
     except CaseAuditError:
         raise
-    except Exception as exc:  # noqa: BLE001 - python-docx/docxtpl on a file Word may accept
+    except Exception as exc:
         raise InputError(f"cannot be opened as a template ({exc.__class__.__name__}: {exc})",
                          path=path) from None
     with zipfile.ZipFile(io.BytesIO(rendered.getvalue())) as package:

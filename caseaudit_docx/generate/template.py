@@ -26,9 +26,9 @@ from docx.opc.part import Part
 from docx.shared import Cm, Pt, RGBColor
 
 from caseaudit_docx.errors import OutputError
+from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Answer, Form, Label, Paragraph, Table
-from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.oxml import build
 
 #: ``council=`` for the form's own default text of its variables.

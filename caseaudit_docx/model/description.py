@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields as dataclass_fields
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,7 @@ def bundled_form_names() -> tuple[str, ...]:
                         if entry.name.endswith(".json")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_form(name: str = DEFAULT_FORM) -> Form:
     """A bundled form by name ("case-audit-3.2"), loaded once per process."""
     if name not in bundled_form_names():

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from caseaudit_docx.errors import InputError
+
 from .build import PLACEHOLDER_STYLE
 from .ns import W, grid_number, qn
 from .parser import parse_part

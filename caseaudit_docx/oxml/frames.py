@@ -105,7 +105,7 @@ class Lines:
     """Block-level content read as lines of text: a cell, a block-level control, a text box,
     a group or a glossary entry. ``controls`` is shared with the enclosing container."""
 
-    __slots__ = ("texts", "carry", "controls", "data")
+    __slots__ = ("carry", "controls", "data", "texts")
     BODY = False
 
     def __init__(self, controls: list[ControlView], data: object = None) -> None:
@@ -138,7 +138,7 @@ class Lines:
 class Cell(Lines):
     """A table cell; ``sdts`` are the properties of the cell-level controls around it."""
 
-    __slots__ = ("table", "sdts", "span", "deleted")
+    __slots__ = ("deleted", "sdts", "span", "table")
 
     def __init__(self, table: Table) -> None:
         self.table, self.sdts = table, tuple(table.sdts)  # outermost first
@@ -171,7 +171,7 @@ class Entry(Lines):
 
 
 class Table:
-    __slots__ = ("rows", "cells", "deleted", "sdts", "table", "controls")
+    __slots__ = ("cells", "controls", "deleted", "rows", "sdts", "table")
     BODY = False
 
     def __init__(self) -> None:
@@ -190,7 +190,7 @@ class Table:
 class CellControl:
     """A cell-level control: its properties wait on the table until its cells are read."""
 
-    __slots__ = ("table", "controls")
+    __slots__ = ("controls", "table")
 
     def __init__(self, table: Table, props: str) -> None:
         self.table, self.controls = table, None
@@ -200,7 +200,7 @@ class CellControl:
 class Inline:
     """An inline control: its own text, its place in the list, the paragraph's text so far."""
 
-    __slots__ = ("props", "slot", "out", "controls")
+    __slots__ = ("controls", "out", "props", "slot")
 
     def __init__(self, props: str, slot: int, out: list[str],
                  controls: list[ControlView]) -> None:

@@ -31,6 +31,7 @@ from lxml import etree
 
 from caseaudit_docx.errors import NotAFormError, UnsafeFileError
 from caseaudit_docx.files import megabytes, read_user_file
+
 from .ns import STRICT_W, W, qn
 from .parser import parse_part
 from .text import glossary_entries

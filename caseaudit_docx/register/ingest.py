@@ -18,8 +18,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caseaudit_docx.files import find_forms
 from caseaudit_docx.errors import CaseAuditError
+from caseaudit_docx.files import find_forms
 from caseaudit_docx.model.record import ERROR, Problem, Record
 from caseaudit_docx.register.store import (
     FAILED,
@@ -96,7 +96,7 @@ def _extract_one(path: str, extractor: Extractor) -> _Result:
         return pack(extractor(path)), ()
     except CaseAuditError as exc:
         return None, (Problem(None, ERROR, exc.message),)
-    except Exception as exc:  # noqa: BLE001 - a form that breaks the reader fails, not the run
+    except Exception as exc:
         return None, (Problem(None, ERROR, f"could not be read ({type(exc).__name__}: {exc})"),)
 
 

@@ -28,11 +28,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from caseaudit_docx.register import schema as register_schema
 from caseaudit_docx.errors import RegisterError
 from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.model.record import ERROR, Problem, Record
+from caseaudit_docx.register import schema as register_schema
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder, not one a call
 

@@ -22,7 +22,6 @@ from openpyxl.writer.excel import ExcelWriter
 
 from caseaudit_docx.errors import OutputError
 from caseaudit_docx.generate.outputs import check_new_file
-from caseaudit_docx.register.store import Register, register_errors
 from caseaudit_docx.register.read import (
     ReportFilter,
     allocations,
@@ -31,6 +30,7 @@ from caseaudit_docx.register.read import (
     failed_files,
     iter_current,
 )
+from caseaudit_docx.register.store import Register, register_errors
 from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Sheet, Styles
 from caseaudit_docx.report.sheets import AuditSheets
 from caseaudit_docx.report.summary import (
