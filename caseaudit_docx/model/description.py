@@ -185,7 +185,8 @@ class _Reader:
             name=name, type=kind_type, noun=self.text(data, "noun", at, default=""),
             minimum=self.number(data, "minimum", at), maximum=self.number(data, "maximum", at),
             out_of=self.number(data, "out_of", at), options=options, middle=middle,
-            expected=self.opt_text(data, "expected", at), example=self.opt_text(data, "example", at),
+            expected=self.opt_text(data, "expected", at),
+            example=self.opt_text(data, "example", at),
             negations=self.texts(data, "negations", at),
             misspellings=tuple((str(w), str(v)) for w, v in misspellings.items()),
             misspelling_cutoff=float(data.get("misspelling_cutoff", 0.9)),
@@ -198,9 +199,9 @@ class _Reader:
         return kind
 
     def check_kind(self, kind: Kind, at: str) -> None:
-        if kind.type == "number":
-            if kind.minimum is None or kind.maximum is None or kind.minimum > kind.maximum:
-                raise self.fail(at, "a number kind needs 'minimum' and 'maximum', minimum first")
+        if kind.type == "number" and (kind.minimum is None or kind.maximum is None
+                                      or kind.minimum > kind.maximum):
+            raise self.fail(at, "a number kind needs 'minimum' and 'maximum', minimum first")
         if kind.type in OPTION_TYPES and not kind.options:
             raise self.fail(at, f"a {kind.type} kind needs 'options'")
         if kind.type == "yes_no" and len(kind.options) != 2:
@@ -436,11 +437,11 @@ def check_form(form: Form) -> list[tuple[str, str]]:
     for kind in (*form.report.score_kinds, *form.report.question_kinds):
         if kind not in form.kinds:
             problems.append(("report", f"{kind!r} is not one of the form's kinds"))
-    for section in (*form.report.question_skip, *form.report.person_sections,
-                    *(g.section for g in form.report.groups),
-                    *([form.report.panel.section] if form.report.panel else [])):
-        if section not in section_keys:
-            problems.append(("report", f"section {section!r} is not one of the form's"))
+    for named_section in (*form.report.question_skip, *form.report.person_sections,
+                          *(g.section for g in form.report.groups),
+                          *([form.report.panel.section] if form.report.panel else [])):
+        if named_section not in section_keys:
+            problems.append(("report", f"section {named_section!r} is not one of the form's"))
     return problems
 
 
@@ -508,8 +509,30 @@ def form_to_json(form: Form) -> str:
 
 
 def _indented(value: Any, depth: int) -> str:
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    return text.replace("\n", "\n" + " " * depth)
+    """JSON indented by ``depth``, with short lists and objects of plain values on one line."""
+    flat = json.dumps(value, ensure_ascii=False)
+    if not isinstance(value, (list, dict)):
+        return flat
+    plain = all(
+        not isinstance(v, (list, dict)) for v in (value.values() if isinstance(value, dict)
+                                                  else value))
+    if plain and depth + len(flat) <= 96:
+        return flat
+    pad = " " * (depth + 2)
+    if isinstance(value, list):
+        if plain:  # wrap a long list of texts, several a line
+            lines: list[list[str]] = [[]]
+            for item in (json.dumps(v, ensure_ascii=False) for v in value):
+                if lines[-1] and len(pad) + len(", ".join([*lines[-1], item])) > 96:
+                    lines.append([])
+                lines[-1].append(item)
+            return ("[\n" + ",\n".join(pad + ", ".join(line) for line in lines) + "\n"
+                    + " " * depth + "]")
+        items = [pad + _indented(v, depth + 2) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + " " * depth + "]"
+    items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_indented(v, depth + 2)}"
+             for k, v in value.items()]
+    return "{\n" + ",\n".join(items) + "\n" + " " * depth + "}"
 
 
 def _drop_empty(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -563,22 +586,20 @@ def _report_data(report: Report) -> dict[str, Any]:
 def _cell_data(cell: Cell) -> dict[str, Any]:
     if isinstance(cell, Label):
         data: dict[str, Any] = {"label": list(cell.lines)}
-        for key, value, default in (("span", cell.span, 1), ("shaded", cell.shaded, False),
-                                    ("bold", cell.bold, False)):
-            if value != default:
-                data[key] = value
+        label_keys: tuple[tuple[str, object, object], ...] = (
+            ("span", cell.span, 1), ("shaded", cell.shaded, False), ("bold", cell.bold, False))
+        data.update((key, value) for key, value, default in label_keys if value != default)
         return data
     data = {"field": cell.field, "kind": cell.kind}
     if cell.alias != cell.field:
         data["alias"] = cell.alias
-    for key, value, default in (
+    options: tuple[tuple[str, object, object], ...] = (
         ("control", cell.control, True), ("span", cell.span, 1),
         ("question", cell.question, None), ("column", cell.column, None),
         ("control_type", cell.control_type, "richText"), ("date_format", cell.date_format, None),
         ("synonyms", list(cell.synonyms), []),
-    ):
-        if value != default:
-            data[key] = value
+    )
+    data.update((key, value) for key, value, default in options if value != default)
     return data
 
 

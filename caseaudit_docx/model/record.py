@@ -66,8 +66,8 @@ class Record:
     source: Source
     fields: dict[str, FieldValue]
     problems: tuple[Problem, ...] = ()
-    template_name: str = "case-audit"
-    template_version: str = "3.2"
+    template_name: str = ""  # the form that read it (name and version of its description)
+    template_version: str = ""
     extras: dict[str, str] = field(default_factory=dict)  # text found beyond the form (11th action)
 
     def text(self, field_id: str) -> str | None:
