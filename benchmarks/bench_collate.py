@@ -87,8 +87,10 @@ GROW = """
 import dataclasses
 from caseaudit_docx.register.store import Register
 from caseaudit_docx.register.read import current_audit_ids, iter_current
+from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.model.record import FieldValue, Source
 target = int(sys.argv[2])
+case_field = bundled_form().roles.case
 with Register.open(sys.argv[1]) as register:
     records = [a.record for a in iter_current(register, current_audit_ids(register))]
     copy = 0
@@ -99,8 +101,8 @@ with Register.open(sys.argv[1]) as register:
                 if len(records) * copy + n >= target:
                     break
                 fields = dict(record.fields)
-                case = f"X{copy:02d}-{record.text('case_number')}"
-                fields['case_number'] = FieldValue(case, case)
+                case = f"X{copy:02d}-{record.text(case_field)}"
+                fields[case_field] = FieldValue(case, case)
                 source = Source(record.source.file, f"{record.source.sha256}-{copy}", 1,
                                 record.source.modified)
                 register.add_record(dataclasses.replace(record, source=source, fields=fields))

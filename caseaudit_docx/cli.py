@@ -8,16 +8,19 @@ traceback for a user's mistake.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from caseaudit_docx import __version__
 from caseaudit_docx.errors import CaseAuditError
 from caseaudit_docx.generate.filenames import DEFAULT_PATTERN
+
+if TYPE_CHECKING:
+    from caseaudit_docx.model.form import Form
 
 
 class _Group(click.Group):
@@ -29,6 +32,19 @@ class _Group(click.Group):
         except CaseAuditError as exc:
             click.echo(f"caseaudit: {exc}", err=True)
             ctx.exit(exc.exit_code)
+
+
+def _form(ctx: click.Context, param: click.Parameter, value: str | None) -> Form:
+    """--form: a bundled form's name or a description file, loaded (a bad one is a one-line
+    :class:`~caseaudit_docx.errors.FormError`, reported by the group)."""
+    from caseaudit_docx.model.description import load_form
+
+    return load_form(value)
+
+
+_FORM_OPTION = click.option(
+    "--form", "form", callback=_form, metavar="FORM", expose_value=True,
+    help="The form: a bundled form's name (default case-audit-3.2) or a description file.")
 
 
 @click.group(cls=_Group)
@@ -47,9 +63,12 @@ def cli() -> None:
 @click.option("--council", default="",
               help="Council name printed on the form (default: the form's own).")
 @click.option("--council-variable", is_flag=True,
-              help="Write the docxtpl variable for the council name instead (caseaudit_docx/templates/).")
+              help="Write the docxtpl variable for the council name instead "
+                   "(caseaudit_docx/templates/).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-def template(output: Path, untagged: bool, council: str, council_variable: bool, force: bool) -> None:
+@_FORM_OPTION
+def template(output: Path, untagged: bool, council: str, council_variable: bool, force: bool,
+             form: Form) -> None:
     """Write the blank case audit form.
 
     Example: caseaudit template -o blank.docx
@@ -57,7 +76,8 @@ def template(output: Path, untagged: bool, council: str, council_variable: bool,
     from caseaudit_docx.generate.template import write_template
 
     written = write_template(
-        output, tagged=not untagged, council=None if council_variable else council, force=force
+        output, tagged=not untagged, council=None if council_variable else council, force=force,
+        form=form,
     )
     click.echo(f"Wrote {written}")
 
@@ -69,7 +89,8 @@ def template(output: Path, untagged: bool, council: str, council_variable: bool,
               show_default=True, help="One pretty JSON document, or one record per line.")
 @click.option("--problems", is_flag=True,
               help="Print only the problems, one line each: file, field, level, message.")
-def extract(files: tuple[Path, ...], fmt: str, problems: bool) -> None:
+@_FORM_OPTION
+def extract(files: tuple[Path, ...], fmt: str, problems: bool, form: Form) -> None:
     """Read filled forms into records (JSON, as docs/fields.md shows).
 
     A folder stands for every .docx below it. Exit status 0 when every file was read, 1 when
@@ -77,24 +98,12 @@ def extract(files: tuple[Path, ...], fmt: str, problems: bool) -> None:
 
     Example: caseaudit extract returned/1234.docx --format jsonl
     """
-    from caseaudit_docx.extract.extract import extract_files
+    from caseaudit_docx.extract.output import extract_output
 
-    records = []
-    failed = 0
-    for path, result in extract_files(files):
-        if isinstance(result, CaseAuditError):
-            failed += 1
-            click.echo(f"caseaudit: {result}", err=True)
-        elif problems:
-            for problem in result.problems:
-                click.echo(f"{path}: {problem}")
-        elif fmt == "jsonl":
-            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-        else:
-            records.append(result.to_dict())
-    if not problems and fmt == "json" and records:
-        single = len(files) == 1 and not files[0].is_dir()
-        click.echo(json.dumps(records[0] if single else records, ensure_ascii=False, indent=2))
+    failed = False
+    for line in extract_output(files, form=form, fmt=fmt, problems=problems):
+        click.echo(line.text, err=line.error)
+        failed = failed or line.error
     if failed:
         click.get_current_context().exit(1)
 
@@ -131,7 +140,7 @@ class _TerminalProgress:
             return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()  # type: ignore[attr-defined]
+            self.bar.__enter__()
         self.bar.update(done - self.bar.pos)  # type: ignore[attr-defined]
 
 
@@ -151,7 +160,7 @@ def _echo_failures(failures: list[tuple[str, str]]) -> None:
 @click.option("--name", default=DEFAULT_PATTERN, show_default=True,
               help="File name pattern: header field ids in braces, and {row}.")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE", callback=_pairs,
-              help="Same value in every form (auditor, audit_start_date, council_name).")
+              help="Same value in every form: a header field id, or a template variable.")
 @click.option("--map", "column_map", multiple=True, metavar="COLUMN=FIELD", callback=_pairs,
               help="Use COLUMN for FIELD (empty FIELD: ignore the column).")
 @click.option("--sheet", help="Worksheet of an .xlsx case list (default: the first).")
@@ -160,9 +169,10 @@ def _echo_failures(failures: list[tuple[str, str]]) -> None:
               help="Generate a form for each row even when a case number repeats.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
               help="Register in which to record each form as an allocated audit.")
+@_FORM_OPTION
 def generate(cases: Path, outdir: Path, template: Path | None, name: str,
              settings: dict[str, str], column_map: dict[str, str], sheet: str | None,
-             force: bool, allow_duplicates: bool, db: Path | None) -> None:
+             force: bool, allow_duplicates: bool, db: Path | None, form: Form) -> None:
     """Write a pre-filled form for every case in CASES (.csv or .xlsx).
 
     Example: caseaudit generate cases.csv -o forms --set auditor="Jo Example"
@@ -174,6 +184,7 @@ def generate(cases: Path, outdir: Path, template: Path | None, name: str,
             cases, outdir, template=template, name=name, settings=settings,
             column_map=column_map, sheet=sheet, force=force, allow_duplicates=allow_duplicates,
             db=db, progress=bar, report=lambda m: click.echo(f"caseaudit: warning: {m}", err=True),
+            form=form,
         )
     click.echo(result.summary)
 
@@ -208,11 +219,11 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--to", "date_to", callback=_iso_date, metavar="DATE",
                      help="Only audits started on or before DATE."),
         click.option("--team", help="Only this team's audits (ignoring case)."),
-        click.option("--category", type=click.Choice(["EH", "CIN", "CP", "LAC"],
-                                                     case_sensitive=False),
-                     help="Only audits of this category."),
+        click.option("--category", metavar="CODE",
+                     help="Only audits of this category (one of the form's codes)."),
         click.option("--redact", is_flag=True, help="Leave child names out of the workbook."),
         click.option("--force", is_flag=True, help="Replace the workbook if it exists."),
+        _FORM_OPTION,
     ]
     for option in reversed(options):
         command = option(command)
@@ -222,7 +233,8 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_DB_OPTION
-def ingest(paths: tuple[Path, ...], db: Path) -> None:
+@_FORM_OPTION
+def ingest(paths: tuple[Path, ...], db: Path, form: Form) -> None:
     """Read returned forms (files or folders) into the register.
 
     Word's lock files (~$…) are skipped. Same bytes again are unchanged; a changed form is a
@@ -234,7 +246,7 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
     from caseaudit_docx.register.ingest import ingest as ingest_paths
 
     with _TerminalProgress("Reading forms") as bar:
-        summary = ingest_paths(paths, db, progress=lambda p: bar(p.done, p.total))
+        summary = ingest_paths(paths, db, form=form, progress=lambda p: bar(p.done, p.total))
     _echo_failures(summary.failures)
     click.echo(f"{db}: {summary.line()}")
 
@@ -243,7 +255,7 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
 @_report_options
 @_DB_OPTION
 def report(output: Path, date_from: str | None, date_to: str | None, team: str | None,
-           category: str | None, redact: bool, force: bool, db: Path) -> None:
+           category: str | None, redact: bool, force: bool, form: Form, db: Path) -> None:
     """Write the Excel workbook of the register's current audits.
 
     Example: caseaudit report -o audits.xlsx --from 2019-04-01 --team "Blue Team"
@@ -252,14 +264,16 @@ def report(output: Path, date_from: str | None, date_to: str | None, team: str |
     from caseaudit_docx.report.workbook import write_report
 
     filters = ReportFilter(date_from, date_to, team, category)
-    click.echo(write_report(db, output, filters=filters, redact=redact, force=force).line())
+    click.echo(write_report(db, output, form=form, filters=filters, redact=redact,
+                            force=force).line())
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_report_options
 def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_to: str | None,
-            team: str | None, category: str | None, redact: bool, force: bool) -> None:
+            team: str | None, category: str | None, redact: bool, force: bool,
+            form: Form) -> None:
     """Ingest forms and write the workbook in one step.
 
     No register is kept: the temporary one is deleted afterwards.
@@ -270,8 +284,8 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
     from caseaudit_docx.report.collate import collate as collate_paths
 
     with _TerminalProgress("Reading forms") as bar:
-        summary = collate_paths(paths, output, filters=ReportFilter(date_from, date_to, team,
-                                                                     category),
+        summary = collate_paths(paths, output, form=form,
+                                filters=ReportFilter(date_from, date_to, team, category),
                                 redact=redact, force=force,
                                 progress=lambda p: bar(p.done, p.total))
     _echo_failures(summary.ingest.failures)
@@ -279,18 +293,18 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
 
 
 @cli.command()
-@click.argument("case_number")
+@click.argument("case")
 @_DB_OPTION
-def history(case_number: str, db: Path) -> None:
+def history(case: str, db: Path) -> None:
     """List every revision of a case's audits.
 
     The current revision of each audit comes first, marked with *.
 
     Example: caseaudit history CA-10231
     """
-    from caseaudit_docx.register.read import format_history, read_history
+    from caseaudit_docx.register.read import history_lines
 
-    for line in format_history(read_history(db, case_number)):
+    for line in history_lines(db, case):
         click.echo(line)
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from lxml import etree
 
 from caseaudit_docx.model.description import bundled_form
-from caseaudit_docx.model.form import Answer
+from caseaudit_docx.model.form import Answer, Form
 
 FORM = bundled_form()
 
@@ -32,8 +32,11 @@ W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 #: track changes on, over a deleted earlier value. "unwrapped": the auditor deleted the control
 #: and typed into the cell. "beside": the control is left showing its placeholder and the text
 #: typed in a new paragraph after it. "date_picker": a date picker control with its stored date
-#: (the value must be ISO "YYYY-MM-DD"; the cell shows it as dd/mm/yyyy).
-MODES = ("typed", "tracked", "unwrapped", "beside", "date_picker")
+#: (the value must be ISO "YYYY-MM-DD"; the cell shows it as dd/mm/yyyy). "choose": an item
+#: picked from a drop-down list or combo box (the text is the item's display text, one run, as
+#: Word writes it). "tick": a check box ticked ("1"/"true") or cleared ("0"/"false"), its
+#: ``w14:checked`` and glyph (☒/☐) as Word writes them.
+MODES = ("typed", "tracked", "unwrapped", "beside", "date_picker", "choose", "tick")
 
 
 def q(tag: str) -> str:
@@ -107,10 +110,10 @@ def _paragraphs(text: str, *, tracked: bool = False, previous: str | None = None
     return out
 
 
-def _cell_positions() -> dict[str, tuple[int, int, int]]:
+def _cell_positions(form: Form | None = None) -> dict[str, tuple[int, int, int]]:
     """field id -> (table, row, cell) in the template, which mirrors the model cell for cell."""
     positions = {}
-    for t, table in enumerate(FORM.tables):
+    for t, table in enumerate((form or FORM).tables):
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row.cells):
                 if isinstance(cell, Answer):
@@ -121,8 +124,9 @@ def _cell_positions() -> dict[str, tuple[int, int, int]]:
 POSITIONS = _cell_positions()
 
 
-def _cell(body: etree._Element, field_id: str) -> etree._Element:
-    t, r, c = POSITIONS[field_id]
+def _cell(body: etree._Element, field_id: str,
+          positions: Mapping[str, tuple[int, int, int]] | None = None) -> etree._Element:
+    t, r, c = (positions or POSITIONS)[field_id]
     table = body.findall(q("w:tbl"))[t]
     row = table.findall(q("w:tr"))[r]
     return row.findall(q("w:tc"))[c]
@@ -140,6 +144,9 @@ def _clear_placeholder(sdt: etree._Element) -> None:
 
 def _write(cell: etree._Element, text: str, mode: str, previous: str | None) -> None:
     sdt = cell.find(q("w:sdt"))
+    if sdt is None and cell.find(f"{q('w:p')}/{q('w:sdt')}") is not None:
+        _write_inline(cell, cell.find(f"{q('w:p')}/{q('w:sdt')}"), text, mode, previous)
+        return
     if mode == "beside" or sdt is None:
         for p in cell.findall(q("w:p")):
             if not "".join(p.itertext()).strip():
@@ -164,6 +171,47 @@ def _write(cell: etree._Element, text: str, mode: str, previous: str | None) -> 
     content.extend(_paragraphs(text, tracked=mode == "tracked", previous=previous))
 
 
+def _write_inline(cell: etree._Element, sdt: etree._Element, text: str, mode: str,
+                  previous: str | None) -> None:
+    """Write into an inline control (a plain-text, date, list or check-box control inside the
+    cell's paragraph), or beside it, or into the cell once the control is deleted."""
+    paragraph = sdt.getparent()
+    if mode == "beside":
+        cell.extend(_paragraphs(text))
+        return
+    if mode == "unwrapped":
+        paragraph.remove(sdt)
+        if not "".join(paragraph.itertext()).strip():
+            cell.remove(paragraph)
+        cell.extend(_paragraphs(text))
+        return
+    pr = sdt.find(q("w:sdtPr"))
+    content = sdt.find(q("w:sdtContent"))
+    if mode == "tick":
+        on = text.strip().lower() in ("1", "true", "yes", "x")
+        box = pr.find(q("w14:checkbox"))
+        box.find(q("w14:checked")).set(q("w14:val"), "1" if on else "0")
+        state = box.find(q("w14:checkedState" if on else "w14:uncheckedState"))
+        glyph = chr(int(state.get(q("w14:val")), 16))
+        for t in content.iter(q("w:t")):
+            t.text = glyph
+        return
+    _clear_placeholder(sdt)
+    if mode == "date_picker":
+        year, month, day = text.split("-")
+        date = pr.find(q("w:date"))
+        if date is None:
+            date = etree.SubElement(pr, q("w:date"))
+        date.set(q("w:fullDate"), f"{text}T00:00:00Z")
+        content.append(_run(f"{day}/{month}/{year}"))
+        return
+    if mode == "choose":
+        content.append(_run(text))  # Word writes the chosen item's display text as one run
+        return
+    for p in _paragraphs(text, tracked=mode == "tracked", previous=previous):
+        content.extend(list(p))  # an inline control holds runs (and w:ins/w:del), not paragraphs
+
+
 def fill_form(
     template: bytes,
     answers: Mapping[str, str],
@@ -173,6 +221,7 @@ def fill_form(
     drop_placeholder_flags: bool = False,
     core_modified: str | None = None,
     edits: Sequence[Callable[[etree._Element], None]] = (),
+    form: Form | None = None,
 ) -> bytes:
     """A filled copy of ``template`` with ``answers`` (field id -> text) written Word's way.
 
@@ -181,6 +230,7 @@ def fill_form(
     untouched control, as a LibreOffice round trip does. ``core_modified`` sets the document's
     own last-modified time (docProps/core.xml). ``edits`` change the layout afterwards, as
     years of editing a template do (see :func:`insert_blank_row` and the functions after it).
+    ``form`` is the form the template was built from (default: the bundled v3.2 form).
     """
     global _rsids
     _rsids = itertools.cycle(_RSIDS)  # the same answers always give the same bytes
@@ -190,12 +240,13 @@ def fill_form(
         members = {info.filename: package.read(info) for info in package.infolist()}
     root = etree.fromstring(members["word/document.xml"])
     body = root.find(q("w:body"))
+    positions = None if form is None else _cell_positions(form)
     for field_id, text in answers.items():
         mode = modes.get(field_id, "typed")
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
-        _write(_cell(body, field_id), text, mode, previous.get(field_id))
-    _mark_rows(body)
+        _write(_cell(body, field_id, positions), text, mode, previous.get(field_id))
+    _mark_rows(body, form)
     for edit in edits:
         edit(body)
     if drop_placeholder_flags:
@@ -230,9 +281,9 @@ def _with_modified(core: bytes, modified: str) -> bytes:
 _rows: dict[str, etree._Element] = {}
 
 
-def _mark_rows(body: etree._Element) -> None:
+def _mark_rows(body: etree._Element, form: Form | None = None) -> None:
     _rows.clear()
-    for t, table in enumerate(FORM.tables):
+    for t, table in enumerate((form or FORM).tables):
         rows = body.findall(q("w:tbl"))[t].findall(q("w:tr"))
         for r, row in enumerate(table.rows):
             _rows[row.key] = rows[r]

@@ -7,11 +7,10 @@ import random
 from typing import Any
 
 from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
 
 FORM = bundled_form()
 GRADES = FORM.kinds["grade"].values
-from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
-
 TEAMS = ("Blue Team", "Green Team", "Red Team")
 
 

@@ -13,9 +13,9 @@ from openpyxl import Workbook
 from caseaudit_docx.errors import InputError
 from caseaudit_docx.generate.caselist import read_case_list, resolve_field
 from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.model.matching import header_fields, match_header_labels
 
 FORM = bundled_form()
-from caseaudit_docx.model.matching import header_fields, match_header_labels
 
 
 def write_csv(tmp_path: Path, text: str, *, name: str = "cases.csv", bom: bool = False) -> Path:
@@ -259,3 +259,35 @@ def test_csv_text_is_not_interpreted(tmp_path: Path) -> None:
     path = write_csv(tmp_path, 'Case Number,Child\n=1+2,"<b>Amy</b> & ""Bo"""\n')
     values = read_case_list(path).cases[0].values
     assert values == {"case_number": "=1+2", "child_name": '<b>Amy</b> & "Bo"'}
+
+
+# -- another form: the case column is the form's case role ------------------------------------
+
+def _other():  # type: ignore[no-untyped-def]
+    from caseaudit_docx.model.description import load_form
+
+    from .conftest import ROOT
+
+    return load_form(ROOT / "tests" / "forms" / "other-council-1.0.json")
+
+
+def test_another_forms_case_list_uses_its_case_field(tmp_path: Path) -> None:
+    form = _other()
+    path = write_csv(tmp_path, "Case reference,Worker,Review date,Team\n"
+                               "NB-1,Sam,2024-03-12,East\n,Ann,,West\n")
+    cases = read_case_list(path, form=form)
+    assert [c.case_number for c in cases.cases] == ["NB-1"]
+    assert dict(cases.cases[0].values) == {"case_ref": "NB-1", "worker": "Sam",
+                                           "review_date": "12/03/2024", "team": "East"}
+    assert cases.skipped == ("row 3 has no case reference; skipped",)
+    assert resolve_field("Case ID", form=form) == "case_ref"
+
+
+def test_another_forms_missing_case_column_names_its_label(tmp_path: Path) -> None:
+    form = _other()
+    path = write_csv(tmp_path, "Worker,Team\nSam,East\n")
+    with pytest.raises(InputError) as caught:
+        read_case_list(path, form=form)
+    message = str(caught.value)
+    assert "has no case reference column" in message and "'Case reference'" in message
+    assert "use --map COLUMN=case_ref" in message and "case_number" not in message

@@ -29,7 +29,8 @@ def _bad_files(folder: Path) -> dict[str, Path]:
                    'sheet.main+xml"/></Types>')
         z.writestr("xl/workbook.xml", "<workbook/>")
     files = {
-        "legacy.doc": bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + "WordDocument".encode("utf-16-le"),
+        "legacy.doc": bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504
+        + "WordDocument".encode("utf-16-le"),
         "report.pdf": b"%PDF-1.7\n%binary\n",
         "~$lock.docx": b"\x05alice" + b"\0" * 100,
         "sheet.docx": xlsx.getvalue(),

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from caseaudit_docx.cli import cli
 from caseaudit_docx.extract.extract import extract_file
+from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.register.ingest import Progress
 from caseaudit_docx.report.collate import collate
 
@@ -81,6 +82,19 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert exists.exit_code == 1 and "already exists (use --force" in exists.stderr
     nowhere = run("ingest", str(tmp_path / "nowhere"), "--db", db)
     assert nowhere.exit_code == 1 and nowhere.stderr.endswith("no such file or folder\n")
+    codes = ", ".join(bundled_form().kind_of(bundled_form().roles.category).values)
+    for command in (["report", "--db", db], ["collate", str(SAMPLES)]):
+        category = run(*command, "-o", str(tmp_path / "c.xlsx"), "--category", "XX")
+        assert category.exit_code == 1 and len(category.stderr.splitlines()) == 1
+        assert "'XX' is not a case category" in category.stderr and codes in category.stderr
+        assert not (tmp_path / "c.xlsx").exists()
+    for command in ("ingest", "report", "collate"):
+        args = [str(SAMPLES)] if command != "report" else []
+        wrong = run(command, *args, "-o", str(tmp_path / "f.xlsx"), "--form", "no-such-form") \
+            if command != "ingest" else run(command, *args, "--db", db, "--form", "no-such-form")
+        assert wrong.exit_code == 1, command
+        assert wrong.stderr.startswith("caseaudit: no-such-form: no such form description")
+        assert len(wrong.stderr.splitlines()) == 1 and "case-audit-3.2" in wrong.stderr
 
 
 def test_collate_samples_matches_the_forms(tmp_path: Path, private_tmp: Path) -> None:

@@ -6,12 +6,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caseaudit_docx.extract.extract import extract_bytes
-from caseaudit_docx.model.description import bundled_form
-
-FORM = bundled_form()
 from caseaudit_docx.generate.template import build_template
+from caseaudit_docx.model.description import bundled_form
 from samples import wordfill
 
+FORM = bundled_form()
 UNTAGGED = build_template(tagged=False)
 QUESTION_ROWS = [r.key for t in FORM.tables for r in t.rows if r.label and r.key.startswith("q")
                  and r.key[1:].isdigit()]

@@ -128,7 +128,8 @@ def test_existing_forms_need_force(tmp_path: Path) -> None:
 def test_council_template(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run(write(tmp_path, "Case Number,Child\n1,Amy Example\n"), "-o", out,
-                 "--template", ROOT / "caseaudit_docx" / "templates" / "case-audit-3.2-untagged.docx",
+                 "--template",
+                 ROOT / "caseaudit_docx" / "templates" / "case-audit-3.2-untagged.docx",
                  "--set", "council_name=Anytown")
     assert result.exit_code == 0, result.output
     assert extract_file(out / "1.docx").fields["child_name"].text == "Amy Example"

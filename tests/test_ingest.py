@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import stat
@@ -12,8 +13,6 @@ import pytest
 from caseaudit_docx.errors import InputError, NotAFormError
 from caseaudit_docx.files import find_forms
 from caseaudit_docx.model.description import bundled_form
-
-FORM = bundled_form()
 from caseaudit_docx.model.record import Record
 from caseaudit_docx.register.ingest import Progress, ingest
 from caseaudit_docx.register.read import (
@@ -27,6 +26,7 @@ from caseaudit_docx.register.store import Register
 from .conftest import ROOT
 from .records import make_record
 
+FORM = bundled_form()
 SAMPLES = ROOT / "samples"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.docx"))
 
@@ -182,3 +182,15 @@ def test_unreadable_and_caseless_forms_are_failed_files(tmp_path: Path, tagged_t
         failed = {Path(f.path).name: f.problems for f in failed_files(register)}
     assert failed["blank.docx"][0].field == "case_number"
     assert failed["letter.docx"] and failed["letter.docx"][0].level == "error"
+
+
+def test_every_worker_reads_with_the_given_form(tmp_path: Path) -> None:
+    """The form crosses to the pool as its description and reads every file there."""
+    other = dataclasses.replace(FORM, name="other-audit", version="9")
+    db = tmp_path / "r.db"
+    summary = ingest(SAMPLE_FILES, db, form=other, workers=2, chunk_size=1)
+    assert summary.failed == 0 and summary.new + summary.revised == len(SAMPLE_FILES)
+    with Register.open(db) as register:
+        made = register.conn.execute(
+            "SELECT DISTINCT template_name, template_version FROM revisions").fetchall()
+    assert made == [("other-audit", "9")]

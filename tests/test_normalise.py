@@ -10,17 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseaudit_docx.model.normalise import (
-    CATEGORIES,
-    GOOD_PRACTICE,
-    GRADES,
-    KINDS,
-    LEVELS,
-    NA,
-    YES_NO,
-    Normalised,
-    normalise,
-)
+from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.model.kinds import Kind
+from caseaudit_docx.model.normalise import NA, Normalised, normalise
+
+# The v3.2 form's kinds, as its bundled description gives them: these tests pin today's
+# reading of v3.2 answers, which now comes from that data, not from code.
+K = bundled_form().kinds
+KINDS = frozenset(K)
+YES_NO = ("Yes", "No")
+LEVELS = ("Too High", "Appropriate", "Too Little")
+GOOD_PRACTICE = ("Yes", "With some work", "No")
+CATEGORIES = ("EH", "CIN", "CP", "LAC")
+GRADES = ("Inadequate", "Requires Improvement", "Good", "Outstanding")
 
 # No deadline: the first call compiles the regexes and loads dateutil, slow on a busy CI runner.
 fast = settings(deadline=None)
@@ -35,11 +37,11 @@ NA_WRITINGS = ("N/A", "NA", "n/a", "N.A.", "Not applicable", "not applicable.", 
 
 
 def ok(kind: str, text: str, value: object) -> None:
-    assert normalise(kind, text) == Normalised(value), text
+    assert normalise(K[kind], text) == Normalised(value), text
 
 
 def refused(kind: str, text: str, *fragments: str) -> str:
-    result = normalise(kind, text)
+    result = normalise(K[kind], text)
     assert result.value is None, text
     assert result.level == "error" and result.problem, text
     assert f'"{" ".join(text.split())}"' in result.problem  # the auditor's text is quoted
@@ -67,22 +69,32 @@ def is_allowed(kind: str, value: object) -> bool:
 # -- the common rules ----------------------------------------------------------------------------
 
 
-def test_unknown_kind_is_a_programming_error() -> None:
-    with pytest.raises(ValueError, match="unknown field kind 'colour'"):
-        normalise("colour", "red")
+def test_the_bundled_kinds_hold_the_v32_vocabulary() -> None:
+    v32 = {"text", "score", "grade", "yes_no", "level", "good_practice", "rating", "category",
+           "date"}
+    assert v32 == KINDS
+    assert (K["grade"].values, K["level"].values, K["yes_no"].values) == (GRADES, LEVELS, YES_NO)
+    assert (K["good_practice"].values, K["category"].values) == (GOOD_PRACTICE, CATEGORIES)
+
+
+def test_a_kind_of_unknown_type_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="unknown type 'colour'"):
+        normalise(Kind("colour", "colour"), "red")
+    with pytest.raises(TypeError, match="needs a Kind"):
+        normalise("grade", "Good")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize("text", [None, "", "   ", "\n\t "])
 def test_blank_gives_no_value_and_no_problem(kind: str, text: str | None) -> None:
-    assert normalise(kind, text) == Normalised(None)
-    assert normalise(kind, text, date_hint="2019-03-12") == Normalised(None)
+    assert normalise(K[kind], text) == Normalised(None)
+    assert normalise(K[kind], text, date_hint="2019-03-12") == Normalised(None)
 
 
 def test_text_is_kept_as_is() -> None:
     written = "Seen twice;\n4 - see notes"
-    assert normalise("text", written) == Normalised(written)
-    assert normalise("text", "N/A") == Normalised("N/A")
+    assert normalise(K["text"], written) == Normalised(written)
+    assert normalise(K["text"], "N/A") == Normalised("N/A")
 
 
 @pytest.mark.parametrize("kind", VALUED_KINDS)
@@ -127,7 +139,7 @@ def test_score_ambiguous(text: str) -> None:
 
 
 def test_score_message_reads_as_the_contract_says() -> None:
-    assert normalise("score", "3-4").problem == '"3-4" is not a single score from 1 to 5'
+    assert normalise(K["score"], "3-4").problem == '"3-4" is not a single score from 1 to 5'
     for text in ("2.5", "3½", "3 ¾"):
         refused("score", text, "is not a whole score")
 
@@ -184,12 +196,27 @@ def test_grade_refused(text: str, fragment: str) -> None:
     refused("grade", text, fragment)
 
 
+def test_negated_messages_name_the_kind_and_list_its_options() -> None:
+    assert normalise(K["grade"], "Not good").problem == (
+        '"Not good" is negated; expected one grade: Inadequate, Requires Improvement, Good or '
+        "Outstanding")
+    # Was "is negated; expected 1 Too High, ..." before kinds were data: one form for all kinds.
+    assert normalise(K["level"], "Not appropriate").problem == (
+        '"Not appropriate" is negated; expected one level: 1 Too High, 2 Appropriate or '
+        "3 Too Little")
+
+
+def test_a_negation_before_a_pattern_option_is_negated_too() -> None:
+    refused("grade", "not requires improvement", "is negated")
+    refused("grade", "Requires improvement, not yet good", "is negated")
+
+
 @pytest.mark.parametrize("text, value", [
     ("Outstandng", "Outstanding"), ("Inadequte", "Inadequate"),
     ("Requires Improvment", "Requires Improvement"),
 ])
 def test_grade_misspelling_is_read_with_a_warning(text: str, value: str) -> None:
-    result = normalise("grade", text)
+    result = normalise(K["grade"], text)
     assert (result.value, result.level) == (value, "warning")
     assert f'"{text}" was read as "{value}"' in (result.problem or "")
 
@@ -276,7 +303,7 @@ def test_category_accepted(text: str, value: list[str]) -> None:
 
 
 def test_category_keeps_known_codes_and_warns_about_the_rest() -> None:
-    result = normalise("category", "CP & PLO")
+    result = normalise(K["category"], "CP & PLO")
     assert (result.value, result.level) == (["CP"], "warning")
     assert result.problem == ('"CP & PLO": "PLO" is not a case category (EH, CIN, CP or LAC); '
                               "read as CP")
@@ -328,7 +355,7 @@ def test_date_written_twice_the_same_is_one_date() -> None:
 
 
 def test_date_with_the_wrong_weekday_keeps_the_date_and_warns() -> None:
-    result = normalise("date", "Monday 12th March 2019")
+    result = normalise(K["date"], "Monday 12th March 2019")
     assert (result.value, result.level) == ("2019-03-12", "warning")
     assert "2019-03-12 was a Tuesday, not a Monday" in (result.problem or "")
 
@@ -338,12 +365,12 @@ def test_date_with_the_wrong_weekday_keeps_the_date_and_warns() -> None:
     ("Tuesday, 12 March 2019", "2019-03-12T00:00:00Z"), ("whenever", "2019-03-12"),
 ])
 def test_date_picker_stored_date_is_the_value(text: str, hint: str) -> None:
-    assert normalise("date", text, date_hint=hint) == Normalised("2019-03-12")
+    assert normalise(K["date"], text, date_hint=hint) == Normalised("2019-03-12")
 
 
 @pytest.mark.parametrize("text, said", [("13/03/2019", "the date 2019-03-13"), ("N/A", "N/A")])
 def test_date_picker_disagreeing_with_its_text_warns(text: str, said: str) -> None:
-    result = normalise("date", text, date_hint="2019-03-12")
+    result = normalise(K["date"], text, date_hint="2019-03-12")
     assert (result.value, result.level) == ("2019-03-12", "warning")
     assert result.problem == (f'"{text}" says {said} but the date picker holds 2019-03-12; '
                               "2019-03-12 was used")
@@ -351,7 +378,7 @@ def test_date_picker_disagreeing_with_its_text_warns(text: str, said: str) -> No
 
 @pytest.mark.parametrize("hint", ["2019-02-31", "garbage", "", "12/03/2019"])
 def test_an_unusable_date_hint_is_ignored(hint: str) -> None:
-    assert normalise("date", "14/03/2019", date_hint=hint) == Normalised("2019-03-14")
+    assert normalise(K["date"], "14/03/2019", date_hint=hint) == Normalised("2019-03-14")
 
 
 # -- properties ----------------------------------------------------------------------------------
@@ -364,14 +391,14 @@ TAILS = ("", " - mostly yes", " Yes, completely", " - partially", ", see notes",
 def test_every_score_writing_reads_back(n: int, tail: str, style: int) -> None:
     writings = (str(n), WORDS[n], WORDS[n].title(), f"{n}/5", f"{n} out of 5", f"Score: {n}",
                 f"({n})", f"Scored {n}/5")
-    assert normalise("score", writings[style] + tail) == Normalised(n)
+    assert normalise(K["score"], writings[style] + tail) == Normalised(n)
 
 
 @fast
 @given(st.integers(0, 10), st.sampled_from(TAILS), st.integers(0, 5))
 def test_every_rating_writing_reads_back(n: int, tail: str, style: int) -> None:
     writings = (str(n), WORDS[n], WORDS[n].upper(), f"{n}/10", f"Rating {n}", f"{n} out of 10")
-    assert normalise("rating", writings[style] + tail) == Normalised(n)
+    assert normalise(K["rating"], writings[style] + tail) == Normalised(n)
 
 
 @fast
@@ -391,7 +418,7 @@ def test_two_scores_are_never_guessed(a: int, b: int, joiner: str) -> None:
 def test_every_level_writing_reads_back(n: int, style: int, upper: bool) -> None:
     name = LEVELS[n - 1]
     text = (str(n), name, f"{n} {name}", f"Level {n}", f"{name} ({n})")[style]
-    assert normalise("level", text.upper() if upper else text.lower()) == Normalised(name)
+    assert normalise(K["level"], text.upper() if upper else text.lower()) == Normalised(name)
 
 
 def _case(text: str, how: int) -> str:
@@ -401,7 +428,7 @@ def _case(text: str, how: int) -> str:
 @fast
 @given(st.sampled_from(GRADES), st.integers(0, 3), st.sampled_from(["", ".", " - see notes"]))
 def test_every_grade_reads_back(grade: str, how: int, tail: str) -> None:
-    assert normalise("grade", _case(grade, how) + tail) == Normalised(grade)
+    assert normalise(K["grade"], _case(grade, how) + tail) == Normalised(grade)
 
 
 @fast
@@ -416,14 +443,14 @@ def test_two_grades_are_never_guessed(grades: list[str], joiner: str) -> None:
        st.sampled_from(["", ".", " - thresholds applied", ", see notes"]))
 def test_every_yes_no_reads_back(word: str, how: int, tail: str) -> None:
     expected = "Yes" if word.startswith("y") else "No"
-    assert normalise("yes_no", _case(word, how) + tail) == Normalised(expected)
+    assert normalise(K["yes_no"], _case(word, how) + tail) == Normalised(expected)
 
 
 @fast
 @given(st.sampled_from(GOOD_PRACTICE), st.integers(0, 3), st.sampled_from(["", ".", " needed"]))
 def test_every_good_practice_answer_reads_back(answer: str, how: int, tail: str) -> None:
     tail = tail if answer == "With some work" else tail.replace(" needed", "")
-    assert normalise("good_practice", _case(answer, how) + tail) == Normalised(answer)
+    assert normalise(K["good_practice"], _case(answer, how) + tail) == Normalised(answer)
 
 
 @fast
@@ -432,12 +459,12 @@ def test_every_good_practice_answer_reads_back(answer: str, how: int, tail: str)
 def test_any_set_of_categories_comes_back_in_form_order(codes: list[str], joiner: str,
                                                         how: int) -> None:
     expected = [code for code in CATEGORIES if code in codes]
-    assert normalise("category", _case(joiner.join(codes), how)) == Normalised(expected)
+    assert normalise(K["category"], _case(joiner.join(codes), how)) == Normalised(expected)
 
 
 def test_every_order_of_all_four_categories() -> None:
     for order in permutations(CATEGORIES):
-        assert normalise("category", " & ".join(order)).value == list(CATEGORIES)
+        assert normalise(K["category"], " & ".join(order)).value == list(CATEGORIES)
 
 
 def _uk_writings(d: dt.date) -> list[str]:
@@ -455,7 +482,7 @@ def _uk_writings(d: dt.date) -> list[str]:
 @fast
 @given(st.dates(dt.date(1970, 1, 1), dt.date(2069, 12, 31)), st.integers(0, 9))
 def test_every_uk_writing_of_a_date_reads_back_as_iso(date: dt.date, style: int) -> None:
-    assert normalise("date", _uk_writings(date)[style]) == Normalised(date.isoformat())
+    assert normalise(K["date"], _uk_writings(date)[style]) == Normalised(date.isoformat())
 
 
 @fast
@@ -465,13 +492,13 @@ def test_numeric_dates_are_read_day_first_and_must_exist(day: int, month: int, y
         expected: str | None = dt.date(year, month, day).isoformat()
     except ValueError:
         expected = None
-    assert normalise("date", f"{day}/{month}/{year}").value == expected
+    assert normalise(K["date"], f"{day}/{month}/{year}").value == expected
 
 
 @fast
 @given(st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)), st.text(max_size=30))
 def test_a_date_pickers_stored_date_always_wins(date: dt.date, text: str) -> None:
-    result = normalise("date", "x" + text, date_hint=date.isoformat())
+    result = normalise(K["date"], "x" + text, date_hint=date.isoformat())
     assert result.value == date.isoformat()
 
 
@@ -479,7 +506,7 @@ def test_a_date_pickers_stored_date_always_wins(date: dt.date, text: str) -> Non
 @given(st.sampled_from(VALUED_KINDS), st.sampled_from(NA_WRITINGS), st.integers(0, 3),
        st.sampled_from(["", " ", "\n", "."]))
 def test_not_applicable_for_every_kind(kind: str, text: str, how: int, around: str) -> None:
-    assert normalise(kind, around + _case(text, how) + around) == Normalised(NA)
+    assert normalise(K[kind], around + _case(text, how) + around) == Normalised(NA)
 
 
 VOCABULARY = ("4", "12", "3", "/", "-", ".", ",", " ", "and", "or", "to", "(", ")", "five",
@@ -495,7 +522,7 @@ VOCABULARY = ("4", "12", "3", "/", "-", ".", ",", " ", "and", "or", "to", "(", "
        st.one_of(st.none(), st.just("2019-03-12"), st.text(max_size=12)))
 def test_any_text_gives_an_allowed_value_or_a_problem(kind: str, text: str,
                                                       hint: str | None) -> None:
-    result = normalise(kind, text, date_hint=hint)
+    result = normalise(K[kind], text, date_hint=hint)
     assert isinstance(result, Normalised)
     assert result.level in ("error", "warning")
     if not text.strip():

@@ -11,14 +11,13 @@ from lxml import etree
 
 from caseaudit_docx.errors import InputError
 from caseaudit_docx.model.description import bundled_form
-
-FORM = bundled_form()
 from caseaudit_docx.model.matching import header_fields, match_header_labels
 from caseaudit_docx.oxml.fill import clean_text, prepare_document
 
 from .conftest import ROOT
 from .oxmlbuild import W, document_xml
 
+FORM = bundled_form()
 NS = {"w": W}
 MATCH = partial(match_header_labels, form=FORM)
 HEADER_IDS = [f.id for f in header_fields(FORM)]
@@ -163,6 +162,22 @@ def test_layout_follows_grid_columns_and_skips_a_blank_row() -> None:
     assert [text_of(tc) for tc in rows[2].findall("w:tc", NS)] == ["Click here to enter text.", "X"]
 
 
+def test_a_label_over_two_columns_has_its_value_under_its_first_column() -> None:
+    body = table(cell("<w:p><w:r><w:t>Case Number</w:t></w:r></w:p>", span=2) + label("Team"),
+                 cell(block_sdt()) + cell(block_sdt()) + cell(block_sdt()))
+    root, located = fill(body, {"case_number": "C-1", "team": "T"})
+    assert located == {"case_number": "layout", "team": "layout"}
+    row = root.findall(".//w:tr", NS)[1]
+    assert [text_of(tc) for tc in row.findall("w:tc", NS)] == [
+        "C-1", "Click here to enter text.", "T"]
+
+
+def test_a_value_cell_under_two_labels_is_the_first_labels() -> None:
+    body = table(label("Case Number") + label("Team"), cell(block_sdt(), span=2))
+    _, located = fill(body, {"case_number": "C-1", "team": "T"})
+    assert located == {"case_number": "layout"}
+
+
 @pytest.mark.parametrize("damaged", ['w:val=""', 'w:val="two"', ""])
 def test_a_damaged_grid_span_counts_as_one_column(damaged: str) -> None:
     """A template edited by many hands: an unreadable gridSpan must not stop generation."""
@@ -209,8 +224,8 @@ def test_bookmarks_in_a_control_survive() -> None:
 
 
 def test_fields_found_nowhere_are_left_out() -> None:
-    root, located = fill(table(label("Case Number"), cell(block_sdt())),
-                         {"case_number": "1", "team": "T"})
+    _, located = fill(table(label("Case Number"), cell(block_sdt())),
+                      {"case_number": "1", "team": "T"})
     assert located == {"case_number": "layout"}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sqlite3
 import stat
 from pathlib import Path
@@ -9,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from caseaudit_docx.errors import InputError, RegisterError
+from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.model.record import FieldValue, Problem
 from caseaudit_docx.register import schema as register_schema
 from caseaudit_docx.register.read import (
+    ReportFilter,
     allocations,
     current_audit_ids,
     failed_files,
@@ -28,10 +32,14 @@ from caseaudit_docx.register.store import (
     Allocation,
     FileInfo,
     Register,
+    pack,
     record_allocations,
+    record_key,
 )
 
 from .records import make_record
+
+FORM = bundled_form()
 
 
 def _mode(path: Path) -> int:
@@ -250,7 +258,7 @@ def test_a_full_disk_leaves_the_register_as_before_the_batch(tmp_path: Path) -> 
     assert not register.conn.in_transaction
     register.close()
     with Register.open(path) as again:
-        assert [r[0] for r in again.conn.execute("SELECT case_number FROM audits")] == ["0"]
+        assert [r[0] for r in again.conn.execute("SELECT case_text FROM audits")] == ["0"]
         assert _table_count(again, "files") == 1 and _table_count(again, "revisions") == 1
         assert again.add_record(make_record("1")) == NEW
         assert again.conn.execute(
@@ -265,7 +273,7 @@ def test_read_history_unknown_case(tmp_path: Path) -> None:
     path = tmp_path / "r.db"
     with Register.open(path) as register:
         register.add_record(make_record("1001"))
-    assert [r.case_number for r in read_history(path, "1001")] == ["1001"]
+    assert [r.case for r in read_history(path, "1001")] == ["1001"]
     with pytest.raises(InputError, match="no audit with case number '999'"):
         read_history(path, " 999 ")
 
@@ -279,10 +287,88 @@ def test_allocations_are_recorded_with_normalised_dates(tmp_path: Path) -> None:
     assert count == 2 and _mode(path) == 0o600
     with Register.open(path) as register:
         rows = allocations(register)
-    assert rows[0].audit_start_date == "2019-03-12" and rows[0].key == (
+    assert rows[0].start_date == "2019-03-12" and rows[0].key == (
         "1001", "alex auditor", "2019-03-12")
     assert rows[1].auditor is None and rows[1].generated_at.endswith("Z")
     with pytest.raises(RegisterError, match="needs a case number"):
         record_allocations(path, [Allocation("1003"), Allocation("  ")])
     with Register.open(path) as register:
         assert len(allocations(register)) == 2  # all or none
+
+
+# -- migrations of real registers and forms --------------------------------------------------------
+
+
+def _v1_register(path: Path) -> None:
+    """A register as caseaudit wrote it at schema 1: one audit, one allocation."""
+    with sqlite3.connect(path) as conn:
+        for statement in register_schema._statements(register_schema.MIGRATIONS[0]):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {register_schema.APPLICATION_ID}")
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("INSERT INTO files VALUES (1, 'old/1001.docx', 10, 'aaa',"
+                     " '2019-03-20T09:00:00Z', '2019-03-21T09:00:00Z', 'new', 1)")
+        conn.execute("INSERT INTO audits VALUES (1, '1001', 'alex auditor', '2019-03-12',"
+                     " '1001', 'Alex Auditor', '2019-03-12', 1)")
+        conn.execute("INSERT INTO revisions VALUES (1, 1, 1, 'aaa', '2019-03-20T09:00:00Z',"
+                     " 'document', 'case-audit', '3.2', '{}')")
+        for field_id, text, value in ((FORM.roles.case, "1001", "1001"),
+                                      (FORM.roles.auditor, "Alex Auditor", "Alex Auditor"),
+                                      (FORM.roles.start_date, "12/03/2019", "2019-03-12"),
+                                      ("q1.score", "4", 4)):
+            conn.execute("INSERT INTO field_values VALUES (1, ?, ?, ?)",
+                         (field_id, text, json.dumps(value)))
+        conn.execute("INSERT INTO allocations VALUES (1, '1002', '', '', '1002', NULL, NULL,"
+                     " '1002.docx', '2019-03-01T09:00:00Z')")
+
+
+def test_a_v1_register_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _v1_register(path)
+    with Register.open(path) as register:
+        assert register.schema_version == SCHEMA_VERSION >= 2
+        columns = {table: [row[1] for row in register.conn.execute(f"PRAGMA table_info({table})")]
+                   for table in ("audits", "allocations")}
+        for names in columns.values():
+            assert {"case_text", "auditor_text", "start_date"} <= set(names)
+            assert not {FORM.roles.case, FORM.roles.auditor, FORM.roles.start_date} & set(names)
+        [revision] = history(register, "1001")
+        assert (revision.case, revision.auditor, revision.start_date) == (
+            "1001", "Alex Auditor", "2019-03-12")
+        [current] = list(iter_current(register, current_audit_ids(register)))
+        assert current.record.value("q1.score") == 4
+        assert (current.record.template_name, current.record.template_version) == (
+            "case-audit", "3.2")
+        [sent] = allocations(register)
+        assert (sent.case, sent.file_name) == ("1002", "1002.docx")
+        # and the migrated register goes on as a new one would
+        assert register.add_record(make_record("1001", q1__score=5)) == REVISED
+    Register.open(path).close()  # nothing more to do on a second open
+
+
+def test_the_identity_is_the_forms_roles(reg: Register) -> None:
+    """Another form may name other fields as the case, auditor and start date."""
+    roles = dataclasses.replace(FORM.roles, case="child_name", auditor="team", start_date=None)
+    other = dataclasses.replace(FORM, name="other-audit", roles=roles)
+    record = make_record("1001", child_name="Poppy Example", team="Blue Team")
+    assert record_key(record, other) == ("Poppy Example", "blue team", "")
+    assert pack(record, other).case == "Poppy Example"
+    assert reg.add_record(record, form=other) == NEW
+    row = reg.conn.execute("SELECT case_text, auditor_text, start_date FROM audits").fetchone()
+    assert tuple(row) == ("Poppy Example", "Blue Team", None)
+    caseless = make_record("1001", salt="x")
+    [(field, _level, message), *_] = pack(caseless, other).problems
+    assert field == "child_name" and message.startswith("no child name, so the form cannot")
+    assert reg.add_record(caseless, form=other) == FAILED
+
+
+def test_a_category_filter_is_checked_against_the_form() -> None:
+    codes = FORM.kind_of(FORM.roles.category).values
+    assert ReportFilter(category=f" {codes[-1].lower()} ").check(FORM).category == codes[-1]
+    assert ReportFilter().check(FORM) == ReportFilter()
+    with pytest.raises(InputError, match="'XX' is not a case category") as caught:
+        ReportFilter(category="XX").check(FORM)
+    assert ", ".join(codes) in str(caught.value)
+    no_category = dataclasses.replace(FORM, roles=dataclasses.replace(FORM.roles, category=None))
+    with pytest.raises(InputError, match="no category"):
+        ReportFilter(category=codes[0]).check(no_category)

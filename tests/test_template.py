@@ -10,16 +10,16 @@ import pytest
 from lxml import etree
 
 from caseaudit_docx.errors import OutputError
-from caseaudit_docx.model.description import bundled_form
-
-FORM = bundled_form()
 from caseaudit_docx.generate.template import (
     build_template,
     write_template,
 )
+from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.oxml.ns import qn
 
 from .conftest import ROOT
+
+FORM = bundled_form()
 
 BUNDLED = {
     True: ROOT / "caseaudit_docx" / "templates" / "case-audit-3.2.docx",
@@ -119,7 +119,8 @@ def test_glossary_holds_the_placeholder_building_block(tagged_template: bytes) -
         glossary = etree.fromstring(package.read("word/glossary/document.xml"))
         types = package.read("[Content_Types].xml").decode()
     name = glossary.find(f".//{qn('w:docPartPr')}/{qn('w:name')}").get(qn("w:val"))
-    docparts = {s.find(f".//{qn('w:docPart')}").get(qn("w:val")) for s in _controls(tagged_template)}
+    docparts = {s.find(f".//{qn('w:docPart')}").get(qn("w:val"))
+                for s in _controls(tagged_template)}
     assert docparts == {name}
     assert "".join(glossary.itertext()) == "Click here to enter text."
     assert "document.glossary+xml" in types
@@ -156,5 +157,86 @@ def test_write_template_refuses_to_overwrite(tmp_path) -> None:
 
 
 def test_write_template_wants_docx_extension(tmp_path) -> None:
-    with pytest.raises(OutputError, match=".docx"):
+    with pytest.raises(OutputError, match=r"\.docx"):
         write_template(tmp_path / "blank.doc")
+
+
+# -- typed controls (any form's control_type) ----------------------------------------------------
+
+
+def _read_control(sdt: etree._Element):  # type: ignore[no-untyped-def]
+    """The reader's view of one inline control, put in a one-cell table as the builder does."""
+    from caseaudit_docx.oxml import build
+    from caseaudit_docx.oxml.ns import NSMAP
+    from caseaudit_docx.oxml.text import document_view
+
+    root = etree.Element(qn("w:document"), nsmap={"w": NSMAP["w"], "w14": NSMAP["w14"]})
+    tc = etree.SubElement(etree.SubElement(etree.SubElement(
+        etree.SubElement(root, qn("w:body")), qn("w:tbl")), qn("w:tr")), qn("w:tc"))
+    build.put_in_cell_paragraph(tc, sdt)
+    (control,) = document_view(root).tables[0].rows[0].cells[0].controls
+    return control
+
+
+@pytest.mark.parametrize("control_type", ["text", "date", "dropDownList", "comboBox"])
+def test_typed_controls_show_the_placeholder(control_type: str) -> None:
+    from caseaudit_docx.oxml import build
+
+    sdt = build.typed_control(key="f", control_type=control_type, placeholder="Type here.",
+                              tag="f", alias="F", items=("1", "2"))
+    assert sdt.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}") is not None
+    run = sdt.find(f"{qn('w:sdtContent')}/{qn('w:r')}")
+    assert run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == "PlaceholderText"
+    control = _read_control(sdt)
+    assert (control.kind, control.tag, control.alias) == (control_type, "f", "F")
+    assert control.placeholder and control.text == "" and control.date is None
+
+
+def test_a_date_picker_writes_its_date_only_when_filled() -> None:
+    from caseaudit_docx.oxml import build
+
+    blank = build.typed_control(key="d", control_type="date", placeholder="x")
+    date = blank.find(f"{qn('w:sdtPr')}/{qn('w:date')}")
+    assert date.get(qn("w:fullDate")) is None
+    assert date.find(qn("w:dateFormat")).get(qn("w:val")) == "dd/MM/yyyy"
+    assert date.find(qn("w:lid")).get(qn("w:val")) == "en-GB"
+    long = build.typed_control(key="d", control_type="date", placeholder="x",
+                               full_date="2024-03-02", date_format="d MMMM yyyy")
+    assert (_read_control(long).date, _read_control(long).text) == ("2024-03-02", "2 March 2024")
+    filled = build.typed_control(key="d", control_type="date", placeholder="x",
+                                 full_date="2024-03-02", date_format="d/M/yy")
+    control = _read_control(filled)
+    assert (control.date, control.text, control.placeholder) == ("2024-03-02", "2/3/24", False)
+
+
+@pytest.mark.parametrize("checked, glyph", [(False, "\u2610"), (True, "\u2612")])
+def test_a_check_box_is_words_w14_check_box(checked: bool, glyph: str) -> None:
+    from caseaudit_docx.oxml import build
+    from caseaudit_docx.oxml.ns import NSMAP
+
+    sdt = build.typed_control(key="c", control_type="checkbox", placeholder="x", checked=checked)
+    w14 = NSMAP["w14"]
+    box = sdt.find(f"{qn('w:sdtPr')}/{{{w14}}}checkbox")
+    assert box.find(f"{{{w14}}}checked").get(f"{{{w14}}}val") == ("1" if checked else "0")
+    assert box.find(f"{{{w14}}}checkedState").get(f"{{{w14}}}font") == "MS Gothic"
+    assert sdt.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}") is None
+    control = _read_control(sdt)
+    assert (control.kind, control.checked, control.text) == ("checkbox", checked, glyph)
+
+
+def test_list_controls_list_the_kinds_values() -> None:
+    from caseaudit_docx.oxml import build
+
+    sdt = build.typed_control(key="l", control_type="dropDownList", placeholder="x",
+                              items=("Yes", "Partly", "No"))
+    items = sdt.findall(f"{qn('w:sdtPr')}/{qn('w:dropDownList')}/{qn('w:listItem')}")
+    assert [(i.get(qn("w:displayText")), i.get(qn("w:value"))) for i in items] == [
+        ("Yes", "Yes"), ("Partly", "Partly"), ("No", "No")]
+    with pytest.raises(ValueError):
+        build.typed_control(key="r", control_type="richText", placeholder="x")
+
+
+def test_every_bundled_control_is_rich_text(tagged_template: bytes) -> None:
+    assert {f.control_type for f in FORM.fields} == {"richText"}
+    assert all(_prop(s, "w:dropDownList") is None and _prop(s, "w:date") is None
+               for s in _controls(tagged_template))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import re
@@ -15,19 +16,25 @@ import pytest
 
 from caseaudit_docx.errors import OutputError, RegisterError
 from caseaudit_docx.model.description import bundled_form
-from caseaudit_docx.report import cells as workbook_cells
-
-FORM = bundled_form()
-GRADES = FORM.kinds["grade"].values
+from caseaudit_docx.model.form import Report
 from caseaudit_docx.model.record import FieldValue, Problem, Record
 from caseaudit_docx.register.read import ReportFilter
 from caseaudit_docx.register.store import Allocation, FileInfo, Register
-from caseaudit_docx.report.cells import EXCEL_MAX_CHARS, excel_text
+from caseaudit_docx.report import cells as workbook_cells
+from caseaudit_docx.report.cells import (
+    EXCEL_MAX_CHARS,
+    FALLBACK_FILLS,
+    excel_text,
+    grade_palette,
+    look_of,
+)
 from caseaudit_docx.report.workbook import write_report
 
 from .conftest import convert_to_pdf, pdf_text
 from .records import make_record, random_record
 
+FORM = bundled_form()
+GRADES = FORM.kinds["grade"].values
 REPORT_DATE = dt.date(2019, 7, 1)
 LONG = "Long theme. " * 3500  # 42,000 characters
 SHEETS = ["Summary", "Completion", "Moderation", "Audits", "Scores", "Responses", "Actions",
@@ -299,7 +306,7 @@ def test_illegal_characters_removed_and_long_text_cut_but_kept(built: dict[str, 
     with Register.open(built["db"]) as register:
         kept = register.conn.execute(
             "SELECT fv.text FROM field_values fv JOIN audits a ON a.current_revision_id ="
-            " fv.revision_id WHERE a.case_number = 'F-1' AND fv.field_id = 'general_themes'"
+            " fv.revision_id WHERE a.case_text = 'F-1' AND fv.field_id = 'general_themes'"
         ).fetchone()[0]
     assert kept == LONG
 
@@ -411,3 +418,35 @@ def test_output_errors(built: dict[str, Any], tmp_path: Path) -> None:
 def test_libreoffice_opens_the_workbook(built: dict[str, Any]) -> None:
     text = pdf_text(convert_to_pdf(built["path"], built["folder"]))
     assert "Good or better" in text and "Poppy Example" in text and "q41.auditor" in text
+
+
+# -- the form decides -----------------------------------------------------------------------------
+
+
+def test_grade_colours_come_from_the_grade_kind() -> None:
+    kind = FORM.kind_of(FORM.roles.overall)
+    palette = grade_palette(kind)
+    assert list(palette) == list(kind.values)
+    assert [look.fill for look in palette.values()] == [o.colour for o in kind.options]
+    darkest = palette[kind.values[-1]]
+    assert (darkest.font, darkest.bold) == ("FFFFFF", True)
+    five = tuple(dataclasses.replace(kind.options[0], value=f"grade {n}", colour=None)
+                 for n in range(5))
+    fills = [look.fill for look in grade_palette(dataclasses.replace(kind, options=five)).values()]
+    assert fills[0] == FALLBACK_FILLS[0] and fills[-1] == FALLBACK_FILLS[-1] and len(fills) == 5
+    assert look_of("#ffffff").font == "000000" and grade_palette(None) == {}
+
+
+def test_a_form_with_a_small_report_part(tmp_path: Path) -> None:
+    """A form that asks for little gets a workbook of little: no actions, panel or pairs."""
+    small = dataclasses.replace(FORM, report=Report(audit_columns=(FORM.roles.case,)))
+    db = tmp_path / "r.db"
+    with Register.open(db) as register:
+        register.add_record(make_record("1001", overall__auditor=GRADES[-1]))
+    path = tmp_path / "small.xlsx"
+    assert write_report(db, path, form=small, report_date=REPORT_DATE).audits == 1
+    book = openpyxl.load_workbook(path)
+    assert "Actions" not in book.sheetnames
+    assert [c.value for c in book["Audits"][1]][:2] == ["audit_id", FORM.roles.case]
+    moderation = {r["measure"]: r["value"] for r in rows(book["Moderation"], "ModerationTotals")}
+    assert moderation["went to the moderation panel"] == 0

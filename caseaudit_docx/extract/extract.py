@@ -60,7 +60,8 @@ def extract_package(package: DocxPackage, *, form: Form | None = None) -> Record
         if fld.kind.is_text:
             fields[fld.id] = FieldValue(text, text)
             continue
-        result = normalise(fld.kind, text, date_hint=located.date_hints.get(fld.id))
+        result = normalise(fld.kind, text, date_hint=located.date_hints.get(fld.id),
+                           checked=located.checked.get(fld.id))  # a check box's state
         fields[fld.id] = FieldValue(text, result.value)
         if result.problem:
             problems.append(Problem(fld.id, result.level, result.problem))

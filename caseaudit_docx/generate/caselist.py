@@ -7,10 +7,11 @@ by the field's id or printed label, or a common synonym ("Case ID", "Social work
 case, spaces and punctuation; ``--map COLUMN=FIELD`` overrides the guess. Dates in date fields,
 whether Excel dates, ISO or UK day-first text, become dd/mm/yyyy, the way an auditor writes them.
 
-Trouble with single rows is reported, not raised: a row without a case number is skipped with a
-message naming its row, and columns that match nothing are listed in one warning. Only a list that
-cannot be used at all (unreadable, empty, no case number column, ambiguous columns, the same case
-twice) raises :class:`~caseaudit_docx.errors.InputError`.
+The column that must be there is the form's case field (its ``case`` role); messages name it by
+its printed label. Trouble with single rows is reported, not raised: a row without a case number is
+skipped with a message naming its row, and columns that match nothing are listed in one warning.
+Only a list that cannot be used at all (unreadable, empty, no case number column, ambiguous
+columns, the same case twice) raises :class:`~caseaudit_docx.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.matching import compact, header_fields
 from caseaudit_docx.model.normalise import normalise
 
-CASE_NUMBER = "case_number"
 #: Rows are numbered as a spreadsheet shows them: the headings are row 1.
 FIRST_DATA_ROW = 2
 
@@ -40,14 +40,12 @@ _MAX_CASE_LIST = 64 * 1024 * 1024  # far beyond any case list; a guard against t
 
 @dataclass(frozen=True)
 class Case:
-    """One row of the case list: header field id -> the text to pre-fill."""
+    """One row of the case list: header field id -> the text to pre-fill, and the case
+    number (the value of the form's case field)."""
 
     row: int
     values: Mapping[str, str]
-
-    @property
-    def case_number(self) -> str:
-        return self.values[CASE_NUMBER]
+    case_number: str
 
 
 @dataclass(frozen=True)
@@ -82,8 +80,8 @@ def read_case_list(
     columns, notes = match_columns(headings, column_map or {}, form=form, path=path)
     cases, skipped, problems = _read_cases(rows[1:], columns, headings, form)
     if not cases:
-        why = (f" ({len(skipped)} row{'s' if len(skipped) > 1 else ''} without a case number)"
-               if skipped else "")
+        why = (f" ({len(skipped)} row{'s' if len(skipped) > 1 else ''} without a "
+               f"{case_noun(form)})" if skipped else "")
         raise InputError(f"has no cases to generate forms for{why}", path=path)
     if not allow_duplicates:
         _refuse_duplicates(cases, path)
@@ -91,7 +89,8 @@ def read_case_list(
     return CaseList(path, used, tuple(cases), tuple(skipped), tuple(notes + problems))
 
 
-def field_value(field_id: str, raw: object, *, form: Form | None = None) -> tuple[str | None, str | None]:
+def field_value(field_id: str, raw: object, *, form: Form | None = None
+                ) -> tuple[str | None, str | None]:
     """The text to pre-fill for ``raw`` (a cell or an option value), and a warning if a date
     field holds something that is not a date (it is then written as given)."""
     form = load_form(form)
@@ -145,16 +144,27 @@ def match_columns(
             raise InputError(
                 f"columns {listed} both give {fid}; choose one with --map "
                 f"(e.g. --map {names[1]!r}= to ignore the second)", path=path)
-    if CASE_NUMBER not in by_field:
+    case = form.field(form.roles.case)
+    if case.id not in by_field:
+        examples = " or ".join(repr(n) for n in dict.fromkeys(
+            (case.question or case.alias, *case.synonyms[:1])) if n)
         raise InputError(
-            "has no case number column (looked for a heading such as 'Case Number' or "
-            f"'Case ID'; the headings are {_listing(headings)}); use --map COLUMN=case_number",
-            path=path)
+            f"has no {case_noun(form)} column (looked for a heading such as {examples}; the "
+            f"headings are {_listing(headings)}); use --map COLUMN={case.id}", path=path)
     notes = []
     if unknown:
         notes.append(f"ignored {len(unknown)} column{'s' if len(unknown) > 1 else ''} not on the "
                      f"form: {_listing(unknown)} (use --map COLUMN=FIELD to use one)")
     return columns, notes
+
+
+def case_noun(form: Form) -> str:
+    """The form's case field as a sentence names it: its printed label with capitalised words
+    in lower case ("Case Number" -> "case number"; acronyms kept: "NHS Number" -> "NHS number")."""
+    case = form.field(form.roles.case)
+    label = (case.question or case.alias or case.id).strip().rstrip(":").strip()
+    return " ".join(word.lower() if word[:1].isupper() and word[1:].islower() else word
+                    for word in label.split())
 
 
 # -- headings ------------------------------------------------------------------------------------
@@ -205,6 +215,7 @@ def _read_cases(rows: Sequence[Sequence[object]], columns: Mapping[int, str],
     cases: list[Case] = []
     skipped: list[str] = []
     problems: list[str] = []
+    case_field = form.roles.case
     for offset, row in enumerate(rows):
         number = FIRST_DATA_ROW + offset
         if not any(_present(v) for v in row):
@@ -217,10 +228,10 @@ def _read_cases(rows: Sequence[Sequence[object]], columns: Mapping[int, str],
                 values[fid] = text
             if problem:
                 problems.append(f"row {number}, column {headings[index]!r}: {problem}")
-        if CASE_NUMBER not in values:
-            skipped.append(f"row {number} has no case number; skipped")
+        if case_field not in values:
+            skipped.append(f"row {number} has no {case_noun(form)}; skipped")
             continue
-        cases.append(Case(number, values))
+        cases.append(Case(number, values, values[case_field]))
     return cases, skipped, problems
 
 

@@ -1,6 +1,7 @@
 """File names for generated forms that every file system accepts and nobody can abuse.
 
-Names come from case data (``--name "{case_number} {child_name}.docx"``), and case data is
+Names come from case data (``--name "{case} {team}.docx"``: header field ids in braces, the
+case number as ``{case}`` whatever the form calls its case field, and ``{row}``), and case data is
 whatever the case management system holds: slashes in case references, "..", names of
 Windows devices, line breaks, right-to-left marks, very long names. A name made here has no
 path separators or "..", no control or bidirectional-override characters, is not a reserved
@@ -20,9 +21,11 @@ from caseaudit_docx.errors import InputError
 SUFFIX = ".docx"
 MAX_CHARS = 120
 MAX_BYTES = 240
-DEFAULT_PATTERN = "{case_number}.docx"
-#: Besides the header field ids, a pattern may use the row number of the case list.
+#: Besides the header field ids, a pattern may use the row number of the case list, and the
+#: case number under one name for every form (the value of the form's case field).
 ROW = "row"
+CASE = "case"
+DEFAULT_PATTERN = "{" + CASE + "}.docx"
 
 _RESERVED = frozenset(
     ["con", "prn", "aux", "nul", "conin$", "conout$", "clock$"]
@@ -36,7 +39,7 @@ _DOTS = re.compile(r"\.{2,}")
 def check_pattern(pattern: str, fields: Collection[str]) -> None:
     """Refuse a --name pattern that uses an unknown field or anything but plain ``{field}``
     replacement fields (no attribute or index look-ups)."""
-    allowed = set(fields) | {ROW}
+    allowed = set(fields) | {ROW, CASE}
     try:
         parsed = list(string.Formatter().parse(pattern))
     except ValueError as exc:
@@ -48,7 +51,7 @@ def check_pattern(pattern: str, fields: Collection[str]) -> None:
             shown = "{" + name + "}" if name else "{}"
             raise InputError(
                 f"--name {pattern!r}: {shown} is not a header field; use "
-                + ", ".join("{" + f + "}" for f in (*fields, ROW))
+                + ", ".join("{" + f + "}" for f in dict.fromkeys((*fields, CASE, ROW)))
             )
 
 

@@ -1,7 +1,7 @@
 """A case list in, one pre-filled form per case out (``caseaudit generate``).
 
-The template (ours from caseaudit_docx/templates/, or a council's own copy, tagged or not) is prepared
-once per batch: docxtpl renders its Jinja (the council's name in the parents' script) with
+The template (ours from caseaudit_docx/templates/, or a council's own copy, tagged or not) is
+prepared once per batch: docxtpl renders its Jinja (the council's name in the parents' script) with
 ``autoescape=True``, then :mod:`caseaudit_docx.oxml.fill` locates the header controls and cuts
 the document there. Each case is then a join of bytes and a zip of the other parts, unchanged:
 re-preparing the template per case (what a plain docxtpl render-and-save does) costs 15 to 25
@@ -29,13 +29,13 @@ from pathlib import Path
 from caseaudit_docx.errors import CaseAuditError, InputError
 from caseaudit_docx.files import read_user_file
 from caseaudit_docx.generate.caselist import (
-    CASE_NUMBER,
     Case,
+    case_noun,
     field_value,
     read_case_list,
     resolve_field,
 )
-from caseaudit_docx.generate.filenames import DEFAULT_PATTERN, check_pattern
+from caseaudit_docx.generate.filenames import CASE, DEFAULT_PATTERN, check_pattern
 from caseaudit_docx.generate.outputs import Progress, output_folder, plan_names, write_all
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
@@ -114,9 +114,10 @@ def prepare_template(
     prepared = _prepare(source, dict(variables or {}), wanted, form, path=where)
     missing = [f for f in wanted if f not in prepared.located]
     if len(missing) == len(wanted) and wanted:
-        raise InputError("is not a case audit form: none of its header fields were found "
-                         "(no tagged controls, no 'Case Number' label above a value cell)",
-                         path=where)
+        case = form.field(form.roles.case)
+        raise InputError(f"is not a form like {form.title!r}: none of its header fields were "
+                         f"found (no tagged controls, no {case.question or case.alias!r} label "
+                         "above a value cell)", path=where)
     if missing:
         names = ", ".join(f"{form.field(f).question!r} ({f})" for f in missing)
         raise InputError(f"has no place for {names}: no control tagged with the field and no "
@@ -197,15 +198,15 @@ def generate_forms(
     out = Path(outdir)
     made_folder = output_folder(out)
     try:
-        names = plan_names([(case.row, values) for case, values in batch], name, out,
-                           force=force)
+        names = plan_names([(case.row, {CASE: case.case_number, **values})
+                            for case, values in batch], name, out, force=force)
         if db is not None:
             _check_register(db)
         written, created = write_all((prepared.render(values) for _, values in batch), names,
                                      out, force=force, progress=progress)
         forms = tuple(Generated(case.case_number, case.row, path)
                       for (case, _), path in zip(batch, written))
-        recorded = _record(db, batch, forms, created) if db is not None else None
+        recorded = _record(db, batch, forms, created, form) if db is not None else None
     except BaseException:
         if made_folder:
             with contextlib.suppress(OSError):
@@ -286,9 +287,10 @@ def _split_settings(settings: Mapping[str, str], columns: Mapping[str, str], for
                                  "nor a template variable name")
             variables[key] = raw
             continue
-        if fid == CASE_NUMBER:
-            raise InputError("--set case_number: every form would get the same case number; "
-                             "case numbers come from the case list")
+        if fid == form.roles.case:
+            noun = case_noun(form)
+            raise InputError(f"--set {key}: every form would get the same {noun}; each form's "
+                             f"{noun} comes from the case list")
         text, problem = field_value(fid, raw, form=form)
         if problem:
             notes.append(f"--set {key}: {problem}")
@@ -304,10 +306,8 @@ def _iso_dates(values: Mapping[str, str], form: Form) -> dict[str, str]:
     out = {}
     for fid, text in values.items():
         if form.by_id.get(fid) is not None and form.field(fid).kind.type == "date":
-            try:
+            with contextlib.suppress(ValueError):
                 out[fid] = dt.datetime.strptime(text, "%d/%m/%Y").date().isoformat()
-            except ValueError:
-                pass
     return out
 
 
@@ -329,20 +329,22 @@ def _check_register(db: str | Path) -> None:
 
 
 def _record(db: str | Path, batch: Sequence[tuple[Case, Mapping[str, str]]],
-            forms: Sequence[Generated], created: Sequence[Path]) -> int:
+            forms: Sequence[Generated], created: Sequence[Path], form: Form) -> int:
     """Record each form as an allocated audit; if that fails, the forms this run created go
     too (a replaced file cannot be brought back, so one written with --force stays)."""
     from caseaudit_docx.register.store import Allocation, record_allocations
 
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    roles = form.roles
     allocations = [
-        Allocation(case_number=values[CASE_NUMBER], auditor=values.get("auditor"),
-                   audit_start_date=values.get("audit_start_date"),
+        Allocation(case.case_number,  # the identity: the form's case, auditor and start date
+                   values.get(roles.auditor) if roles.auditor else None,
+                   values.get(roles.start_date) if roles.start_date else None,
                    file_name=generated.path.name, generated_at=now)
-        for (_, values), generated in zip(batch, forms)
+        for (case, values), generated in zip(batch, forms)
     ]
     try:
-        return record_allocations(db, allocations)
+        return record_allocations(db, allocations, form=form)
     except BaseException:
         for path in created:
             path.unlink(missing_ok=True)

@@ -1,11 +1,13 @@
-"""Build the blank v3.2 form as a Word document, from the form model.
+"""Build a form's blank as a Word document, from the form model (any form's description).
 
 python-docx lays out the page, styles, paragraphs and tables; :mod:`caseaudit_docx.oxml.build`
 adds what python-docx has no API for (content controls, shading, the glossary). Every answer cell
-that holds a control in the council's form gets a block-level rich-text control showing "Click
-here to enter text." in the PlaceholderText style, as Word writes it. The tagged template also
-gives each control ``w:tag`` = field id and ``w:alias`` = a short label; the untagged one is a
-stand-in for the council's own copies, which have neither.
+that holds a control gets one of the answer's ``control_type``: a block-level rich-text control
+(the default), or an inline plain-text, date picker, drop-down list, combo box (their items the
+field kind's values) or check box control. Each shows the form's placeholder text in the
+PlaceholderText style with ``w:showingPlcHdr``, as Word writes it (a check box shows ☐). The
+tagged template also gives each control ``w:tag`` = field id and ``w:alias`` = a short label;
+the untagged one is a stand-in for the council's own copies, which have neither.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def build_template(
         else:
             if body_started:
                 document.add_paragraph()  # a blank line between tables, as in the seed
-            _add_table(document, block, tagged=tagged, values=values, placeholder=form.placeholder)
+            _add_table(document, block, tagged=tagged, values=values, placeholder=form.placeholder,
+                       form=form)
         body_started = True
     _add_glossary(document, form.placeholder)
     _set_properties(document, form)
@@ -144,7 +147,7 @@ def _add_paragraph(document: docx.document.Document, block: Paragraph) -> None:
 
 
 def _add_table(document: docx.document.Document, table: Table, *, tagged: bool,
-               values: dict[str, str], placeholder: str) -> None:
+               values: dict[str, str], placeholder: str, form: Form) -> None:
     columns = len(table.widths_cm)
     grid = document.add_table(rows=len(table.rows), cols=columns)
     grid.style = document.styles["Table Grid"]
@@ -164,7 +167,7 @@ def _add_table(document: docx.document.Document, table: Table, *, tagged: bool,
             if isinstance(cell, Label):
                 _fill_label(target, cell, values)
             else:
-                _fill_answer(target, cell, tagged=tagged, placeholder=placeholder)
+                _fill_answer(target, cell, tagged=tagged, placeholder=placeholder, form=form)
             column += cell.span
     if table.rows and all(isinstance(c, Label) and c.shaded for c in table.rows[0].cells):
         build.repeat_as_header_row(grid.rows[0]._tr)
@@ -199,10 +202,22 @@ def _fill_label(cell: docx.table._Cell, label: Label, values: dict[str, str]) ->
         build.shade_cell(cell._tc, HEADING_FILL)
 
 
-def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeholder: str
-                 ) -> None:
+def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeholder: str,
+                 form: Form) -> None:
     if not answer.control:
         return  # a bare cell: the auditor types straight into its empty paragraph
+    if answer.control_type in build.INLINE_TYPES:
+        inline = build.typed_control(
+            key=answer.field,
+            control_type=answer.control_type,
+            placeholder=placeholder,
+            tag=answer.field if tagged else None,
+            alias=answer.alias if tagged else None,
+            items=form.kinds[answer.kind].values,
+            date_format=answer.date_format,
+        )
+        build.put_in_cell_paragraph(cell._tc, inline)
+        return
     control = build.block_control(
         key=answer.field,
         placeholder=placeholder,

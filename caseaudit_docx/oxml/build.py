@@ -8,6 +8,7 @@ raw XML stays in this package.
 from __future__ import annotations
 
 import io
+import re
 import uuid
 import zipfile
 import zlib
@@ -76,6 +77,140 @@ def block_control(
     content = _sub(sdt, "w:sdtContent")
     _sub(content, "w:p").append(placeholder_run(placeholder))
     return sdt
+
+
+#: The control types built as inline controls: Word makes plain-text, date, list and check-box
+#: controls inside a paragraph; rich text may hold several paragraphs, so :func:`block_control`
+#: wraps them (a block-level control).
+INLINE_TYPES = frozenset({"text", "date", "dropDownList", "comboBox", "checkbox"})
+DEFAULT_DATE_FORMAT = "dd/MM/yyyy"
+DEFAULT_LID = "en-GB"
+#: A check box as Word 2010 and later write it: the glyphs in MS Gothic, ☒ ticked, ☐ not.
+CHECKBOX_FONT = "MS Gothic"
+CHECKED_GLYPH, UNCHECKED_GLYPH = "\u2612", "\u2610"
+_W14_NSMAP = {"w": NSMAP["w"], "w14": NSMAP["w14"]}
+
+
+def _w14(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
+    child = etree.SubElement(parent, qn(f"w14:{tag}"))
+    for name, value in attrs.items():
+        child.set(qn(f"w14:{name}"), value)
+    return child
+
+
+def _fonts(parent: etree._Element, font: str) -> etree._Element:
+    """``w:rPr`` with ``w:rFonts`` naming ``font`` for every script, under ``parent``."""
+    rpr = _sub(parent, "w:rPr")
+    _sub(rpr, "w:rFonts", ascii=font, eastAsia=font, hAnsi=font)
+    return rpr
+
+
+def glyph_run(glyph: str, font: str = CHECKBOX_FONT) -> etree._Element:
+    """A run showing a check box's glyph in its font, as Word writes it."""
+    run = etree.Element(qn("w:r"), nsmap={"w": NSMAP["w"]})
+    _fonts(run, font).find(qn("w:rFonts")).set(qn("w:hint"), "eastAsia")  # type: ignore[union-attr]
+    _sub(run, "w:t").text = glyph
+    return run
+
+
+def typed_control(
+    *,
+    key: str,
+    control_type: str,
+    placeholder: str,
+    tag: str | None = None,
+    alias: str | None = None,
+    items: tuple[str, ...] = (),
+    date_format: str | None = None,
+    lid: str = DEFAULT_LID,
+    full_date: str | None = None,
+    checked: bool = False,
+) -> etree._Element:
+    """An inline control of Word's ``control_type`` ("text", "date", "dropDownList",
+    "comboBox", "checkbox"), to go inside a paragraph, showing its placeholder.
+
+    ``items`` are a list's entries (display text = value); ``date_format`` a date picker's
+    format (default dd/MM/yyyy, language ``lid``), ``full_date`` its stored date (``YYYY-MM-DD``,
+    written only when the control is filled: the control then shows the date, not the
+    placeholder). A check box shows ☐ (☒ when ``checked``) and has no placeholder.
+    """
+    if control_type not in INLINE_TYPES:
+        raise ValueError(f"not an inline control type: {control_type!r}")
+    sdt = etree.Element(qn("w:sdt"), nsmap=_W14_NSMAP)
+    pr = _sub(sdt, "w:sdtPr")
+    if control_type == "checkbox":
+        _fonts(pr, CHECKBOX_FONT)
+    if alias:
+        _sub(pr, "w:alias", val=alias)
+    if tag:
+        _sub(pr, "w:tag", val=tag)
+    _sub(pr, "w:id", val=control_id(key))
+    content = etree.Element(qn("w:sdtContent"))
+    if control_type == "checkbox":
+        box = _w14(pr, "checkbox")
+        _w14(box, "checked", val="1" if checked else "0")
+        _w14(box, "checkedState", val=f"{ord(CHECKED_GLYPH):04X}", font=CHECKBOX_FONT)
+        _w14(box, "uncheckedState", val=f"{ord(UNCHECKED_GLYPH):04X}", font=CHECKBOX_FONT)
+        content.append(glyph_run(CHECKED_GLYPH if checked else UNCHECKED_GLYPH))
+        sdt.append(content)
+        return sdt
+    shown = _shown_date(full_date, date_format or DEFAULT_DATE_FORMAT) if full_date else None
+    _sub(_sub(pr, "w:placeholder"), "w:docPart", val=DEFAULT_TEXT_PLACEHOLDER)
+    if shown is None:
+        _sub(pr, "w:showingPlcHdr")
+    if control_type == "text":
+        _sub(pr, "w:text")
+    elif control_type == "date":
+        date = _sub(pr, "w:date")
+        if full_date:
+            date.set(qn("w:fullDate"), f"{full_date}T00:00:00Z")
+        _sub(date, "w:dateFormat", val=date_format or DEFAULT_DATE_FORMAT)
+        _sub(date, "w:lid", val=lid)
+        _sub(date, "w:storeMappedDataAs", val="dateTime")
+        _sub(date, "w:calendar", val="gregorian")
+    else:
+        listing = _sub(pr, f"w:{control_type}")
+        for item in items:
+            _sub(listing, "w:listItem", displayText=item, value=item)
+    if shown is None:
+        content.append(placeholder_run(placeholder))
+    else:
+        run = _sub(content, "w:r")
+        _sub(run, "w:t").text = shown
+    sdt.append(content)
+    return sdt
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_DATE_CODES = re.compile(r"y+|M+|d+|[A-Za-z]+|[^A-Za-z]+")
+
+
+def _shown_date(iso: str, date_format: str) -> str:
+    """A ``YYYY-MM-DD`` date as a date picker shows it in ``date_format`` (Word's codes d, dd,
+    M, MM, MMM, MMMM, yy, yyyy, in English; other text kept); a format with other codes shows
+    the ISO date."""
+    year, month, day = iso.split("-")
+    name = _MONTHS[int(month) - 1]
+    codes = {"yyyy": year, "yy": year[2:], "MMMM": name, "MMM": name[:3], "MM": month,
+             "M": str(int(month)), "dd": day, "d": str(int(day))}
+    out = []
+    for part in _DATE_CODES.findall(date_format):
+        if part[0].isalpha():
+            if part not in codes:
+                return iso
+            out.append(codes[part])
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def put_in_cell_paragraph(tc: etree._Element, inline: etree._Element) -> None:
+    """Put an inline control in a cell's (first) paragraph, making one if the cell has none."""
+    paragraph = tc.find(qn("w:p"))
+    if paragraph is None:
+        paragraph = _sub(tc, "w:p")
+    paragraph.append(inline)
 
 
 def replace_cell_paragraphs(tc: etree._Element, block: etree._Element) -> None:

@@ -16,8 +16,10 @@ ooxml-facts.md §4), "\\r\\n", "\\r" and "\\v" (Word's manual line break) become
 
 Controls are found by ``w:tag`` (our template tags each with its field id) or, in a council's
 own untagged copy, by layout: the header tables print a row of labels above a row of values, so
-the value for a field sits in the row below its label, in the same grid column. Which printed
-text is which field's label is for the caller to say (``match_labels``), from the form model.
+the value for a field sits in the row below its label, in the same grid column (the one rule
+:func:`~caseaudit_docx.model.matching.values_under`, which extraction reads by too). Which
+printed text is which field's label is for the caller to say (``match_labels``), from the form
+model.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from caseaudit_docx.errors import InputError
+from caseaudit_docx.model.matching import values_under
 
 from .build import PLACEHOLDER_STYLE
 from .ns import W, grid_number, qn
@@ -205,12 +208,11 @@ def _by_layout(root: etree._Element, fields: Collection[str], match: LabelMatche
             below = rows[index + 1]
             if index + 2 < len(rows) and not any(c.text or _has_control(c) for c in below):
                 below = rows[index + 2]  # a blank row inserted between labels and values
-            for fid, i in matched.items():
-                cell = next((c for c in below
-                             if c.start <= row[i].start < c.start + c.span), None)
-                slot = _slot_of(cell) if cell is not None else None
-                if slot is not None and not any(_overlap(slot, t) for t in
-                                                 (*taken, *out.values())):
+            under = values_under(matched, [(c.start, c.span) for c in row],
+                                 [(c.start, c.span) for c in below])
+            for fid, j in under.items():
+                slot = _slot_of(below[j])
+                if not any(_overlap(slot, t) for t in (*taken, *out.values())):
                     out[fid] = slot
     return out
 

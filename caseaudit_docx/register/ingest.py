@@ -3,8 +3,11 @@
 Reading a form costs milliseconds of XML parsing, writing it to SQLite far less, so extraction
 is spread over the CPU cores (a process pool fed small chunks of paths) while the main process
 hashes files, skips bytes the register already holds and writes results in order, one
-transaction per chunk. Progress is reported through a callback, so the library stays free of
-any user interface; the CLI turns it into a progress bar on a terminal.
+transaction per chunk. Every worker reads with the same form: it receives the form's
+description (JSON text, which crosses between processes as plain text whatever the form holds)
+once, when it starts, and keeps the loaded form for every form it reads. Progress is reported
+through a callback, so the library stays free of any user interface; the CLI turns it into a
+progress bar on a terminal.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 
 from caseaudit_docx.errors import CaseAuditError
 from caseaudit_docx.files import find_forms
+from caseaudit_docx.model.description import form_from_json, form_to_json, load_form
+from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.record import ERROR, Problem, Record
 from caseaudit_docx.register.store import (
     FAILED,
@@ -80,34 +85,49 @@ def _file_info(path: Path) -> tuple[FileInfo, Problem | None]:
     return FileInfo(str(path), stat.st_size, digest.hexdigest(), utc_iso(stat.st_mtime)), None
 
 
-def _default_extractor(path: str) -> Record:
-    """The real extraction, imported in the worker (the pool sends names, not code)."""
-    from caseaudit_docx.extract.extract import extract_file
-
-    return extract_file(path)
-
-
 _Result = tuple[PackedRecord | None, tuple[Problem, ...]]
 
+#: The form a worker process reads with, loaded once by :func:`_start_worker`.
+_worker_form: Form | None = None
 
-def _extract_one(path: str, extractor: Extractor) -> _Result:
+
+def _start_worker(form_json: str) -> None:
+    """A worker's start: load the form from its description once; leave Ctrl-C to the main
+    process, which rolls back and stops the workers cleanly."""
+    global _worker_form
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_form = form_from_json(form_json, where="the form of this ingest")
+
+
+def _read(path: str, extractor: Extractor | None, form: Form) -> Record:
+    """The real extraction unless a test gives its own (imported here: the pool sends names)."""
+    if extractor is not None:
+        return extractor(path)
+    from caseaudit_docx.extract.extract import extract_file
+
+    return extract_file(path, form=form)
+
+
+def _extract_one(path: str, extractor: Extractor | None, form: Form) -> _Result:
     """A form read and packed for the register, or why it could not be read."""
     try:
-        return pack(extractor(path)), ()
+        return pack(_read(path, extractor, form), form), ()
     except CaseAuditError as exc:
         return None, (Problem(None, ERROR, exc.message),)
     except Exception as exc:
         return None, (Problem(None, ERROR, f"could not be read ({type(exc).__name__}: {exc})"),)
 
 
-def _extract_many(paths: Sequence[str], extractor: Extractor) -> list[_Result]:
-    """One task of the pool: a few paths, so that process hops cost little per form."""
-    return [_extract_one(path, extractor) for path in paths]
+def _extract_many(paths: Sequence[str], extractor: Extractor | None,
+                  form: Form | None = None) -> list[_Result]:
+    """One task of the pool: a few paths, so that process hops cost little per form.
 
-
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which rolls back and stops them cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ``form`` is given in this process; a worker reads with the form it loaded on starting.
+    """
+    form = form or _worker_form
+    if form is None:
+        raise RuntimeError("a worker started without its form")
+    return [_extract_one(path, extractor, form) for path in paths]
 
 
 @dataclass
@@ -180,6 +200,7 @@ def ingest(
     paths: Iterable[str | Path],
     db_path: str | Path,
     *,
+    form: Form | None = None,
     workers: int | None = None,
     chunk_size: int = 8,
     progress: Callable[[Progress], None] | None = None,
@@ -187,14 +208,17 @@ def ingest(
 ) -> IngestSummary:
     """Ingest the forms under ``paths`` into the register at ``db_path``.
 
-    ``workers`` defaults to the CPU count; 1 reads in this process. ``chunk_size`` files go to
-    a worker as one task and are written in one transaction. ``extractor`` (a picklable
-    function of a path) stands in for :func:`caseaudit_docx.extract.extract.extract_file` in tests.
+    Every form is read with ``form`` (default the bundled one), whose roles say which fields
+    are an audit's identity; the register notes the form's name and version with each
+    revision. ``workers`` defaults to the CPU count; 1 reads in this process. ``chunk_size``
+    files go to a worker as one task and are written in one transaction. ``extractor`` (a
+    picklable function of a path) stands in for
+    :func:`caseaudit_docx.extract.extract.extract_file` in tests.
     ``progress`` is called after each file is written; an exception it raises (Ctrl-C
     included) stops the ingest with every file before the current one committed.
     """
     found = find_forms(paths)
-    extractor = extractor or _default_extractor
+    form = load_form(form)
     workers = max(1, workers or os.cpu_count() or 1)
     with register_errors(db_path), Register.open(db_path) as register:
         writer = _Writer(register, len(found.files), progress)
@@ -202,17 +226,18 @@ def ingest(
         if workers == 1 or len(found.files) <= chunk_size:
             for chunk in chunks:
                 todo = [item.info.path for item in chunk if item.outcome is None]
-                writer.write(chunk, _extract_many(todo, extractor))
+                writer.write(chunk, _extract_many(todo, extractor, form))
         else:
-            _run_pool(chunks, writer, extractor, workers)
+            _run_pool(chunks, writer, extractor, form, workers)
     writer.summary.lock_files = found.lock_files
     return writer.summary
 
 
-def _run_pool(chunks: Iterator[list[_Item]], writer: _Writer, extractor: Extractor,
-              workers: int) -> None:
+def _run_pool(chunks: Iterator[list[_Item]], writer: _Writer, extractor: Extractor | None,
+              form: Form, workers: int) -> None:
     """Keep the pool a few chunks ahead of the writer; on any interruption, stop it at once."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                               initargs=(form_to_json(form),))
     pending: deque[tuple[list[_Item], Future[list[_Result]]]] = deque()
     try:
         for chunk in chunks:

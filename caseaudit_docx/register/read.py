@@ -10,19 +10,27 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from caseaudit_docx.errors import InputError
+from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
-from caseaudit_docx.register.store import Register, audit_key, register_errors
+from caseaudit_docx.register.store import Register, audit_key, case_label, register_errors
 
-_HEADER_FIELDS = ("team", "category", "audit_start_date")
+
+def _same(a: str | None, b: str | None) -> bool:
+    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
 
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """Which audits a report covers. Dates are ISO strings; team and category ignore case."""
+    """Which audits a report covers. Dates are ISO strings; team and category ignore case.
+
+    The team, category and start date are the fields the form's roles name; :meth:`check`
+    says whether a category is one of the form's before any work is done.
+    """
 
     date_from: str | None = None
     date_to: str | None = None
@@ -42,16 +50,30 @@ class ReportFilter:
     def matches(self, start: str | None, team: str | None, categories: Sequence[str]) -> bool:
         if not self.in_dates(start):
             return False
-        if self.team and " ".join((team or "").split()).casefold() != \
-                " ".join(self.team.split()).casefold():
+        if self.team and not _same(team, self.team):
             return False
-        return not self.category or self.category.strip().upper() in categories
+        return not self.category or any(_same(code, self.category) for code in categories)
+
+    def check(self, form: Form | None = None) -> ReportFilter:
+        """This filter for ``form``: a category must be one of the options of the form's
+        category kind (written then as the form writes it), else an :class:`InputError` that
+        lists them; a user's typo must not quietly give an empty report."""
+        if not self.category:
+            return self
+        form = load_form(form)
+        role = form.roles.category
+        if role is None:
+            raise InputError(f"form {form.key} has no category to filter by")
+        kind = form.kind_of(role)
+        found = next((code for code in kind.values if _same(code, self.category)), None)
+        if found is None:
+            raise InputError(f"{self.category.strip()!r} is not a {kind.noun or role} of form "
+                             f"{form.key} (one of {', '.join(kind.values)})")
+        return replace(self, category=found)
 
     def describe(self) -> str:
-        parts = [f"{name} {value}" for name, value in (
-            ("from", self.date_from), ("to", self.date_to), ("team", self.team),
-            ("category", self.category)) if value]
-        return "; ".join(parts) or "all audits"
+        given = [(f.name.removeprefix("date_"), getattr(self, f.name)) for f in fields(self)]
+        return "; ".join(f"{name} {value}" for name, value in given if value) or "all audits"
 
 
 @dataclass(frozen=True)
@@ -71,9 +93,9 @@ class RevisionInfo:
 
     audit_id: int
     revision_id: int
-    case_number: str
+    case: str  # the audit's identity as first written
     auditor: str | None
-    audit_start_date: str | None
+    start_date: str | None
     file: str
     sha256: str
     saved_at: str | None
@@ -95,9 +117,11 @@ class FailedFile:
 
 @dataclass(frozen=True)
 class AllocationRow:
-    case_number: str
+    """An allocation as the Completion sheet reads it; ``key`` as :func:`audit_key` gives."""
+
+    case: str
     auditor: str | None
-    audit_start_date: str | None
+    start_date: str | None
     file_name: str | None
     generated_at: str
     key: tuple[str, str, str]
@@ -118,24 +142,31 @@ class _Head:
     categories: list[str] = field(default_factory=list)
 
 
-def current_audit_ids(register: Register, filters: ReportFilter | None = None) -> list[int]:
-    """Revision ids of the current audits the filter keeps, by audit start date then case."""
+def current_audit_ids(register: Register, filters: ReportFilter | None = None, *,
+                      form: Form | None = None) -> list[int]:
+    """Revision ids of the current audits the filter keeps, by start date then case.
+
+    The start date, team and category are the fields ``form``'s roles name.
+    """
     filters = filters or ReportFilter()
+    roles = load_form(form).roles
+    wanted = [f for f in (roles.start_date, roles.team, roles.category) if f] or [""]
     heads: dict[int, _Head] = {}
     for revision_id, case, audit_id, field_id, text, value in register.conn.execute(
-        "SELECT a.current_revision_id, a.case_number, a.id, fv.field_id, fv.text, fv.value"
+        "SELECT a.current_revision_id, a.case_text, a.id, fv.field_id, fv.text, fv.value"
         " FROM audits a LEFT JOIN field_values fv ON fv.revision_id = a.current_revision_id"
-        " AND fv.field_id IN (?, ?, ?) WHERE a.current_revision_id IS NOT NULL",
-        _HEADER_FIELDS,
+        f" AND fv.field_id IN ({','.join('?' * len(wanted))})"
+        " WHERE a.current_revision_id IS NOT NULL",
+        wanted,
     ):
         head = heads.setdefault(revision_id, _Head(case, audit_id))
         loaded = _load(value)
-        if field_id == "audit_start_date" and isinstance(loaded, str) and loaded != "n/a":
+        if field_id == roles.start_date and isinstance(loaded, str) and loaded != "n/a":
             head.start = loaded
-        elif field_id == "team":
+        if field_id == roles.team:
             head.team = text
-        elif field_id == "category" and isinstance(loaded, list):
-            head.categories = loaded
+        if field_id == roles.category and isinstance(loaded, (list, str)) and loaded != "n/a":
+            head.categories = [loaded] if isinstance(loaded, str) else loaded
     kept = sorted((head.start or "9999", head.case, head.audit_id, revision_id)
                   for revision_id, head in heads.items()
                   if filters.matches(head.start, head.team, head.categories))
@@ -174,33 +205,40 @@ def iter_current(register: Register, revision_ids: Sequence[int],
             yield CurrentAudit(audit_id, rid, count, saved, record)
 
 
-def history(register: Register, case_number: str) -> list[RevisionInfo]:
+def history(register: Register, case: str) -> list[RevisionInfo]:
     """Every revision of every audit of a case: current first, then older ones."""
-    key = audit_key(case_number, None, None)[0]
+    key = audit_key(case, None, None)[0]
     rows = register.conn.execute(
-        "SELECT a.id, r.id, a.case_number, a.auditor, a.audit_start_date, f.path, r.sha256,"
+        "SELECT a.id, r.id, a.case_text, a.auditor_text, a.start_date, f.path, r.sha256,"
         " r.saved_at, r.saved_at_basis, f.ingested_at, r.id = a.current_revision_id,"
         " (SELECT count(*) FROM problems p WHERE p.revision_id = r.id)"
         " FROM audits a JOIN revisions r ON r.audit_id = a.id JOIN files f ON f.id = r.file_id"
         " WHERE a.case_key = ? COLLATE NOCASE"
-        " ORDER BY a.audit_start_date, a.id, r.id = a.current_revision_id DESC,"
+        " ORDER BY a.start_date, a.id, r.id = a.current_revision_id DESC,"
         " r.saved_at IS NULL, r.saved_at DESC, r.id DESC",
         (key,),
     ).fetchall()
-    return [RevisionInfo(audit_id=row[0], revision_id=row[1], case_number=row[2],
-                         auditor=row[3], audit_start_date=row[4], file=row[5], sha256=row[6],
+    return [RevisionInfo(audit_id=row[0], revision_id=row[1], case=row[2],
+                         auditor=row[3], start_date=row[4], file=row[5], sha256=row[6],
                          saved_at=row[7], saved_at_basis=row[8], ingested_at=row[9],
                          current=bool(row[10]), problems=row[11]) for row in rows]
 
 
-def read_history(db_path: str | Path, case_number: str) -> list[RevisionInfo]:
-    """:func:`history` for the CLI: an unknown case is the user's error, said in one line."""
+def read_history(db_path: str | Path, case: str, *, form: Form | None = None
+                 ) -> list[RevisionInfo]:
+    """:func:`history` for the CLI: an unknown case is the user's error, said in one line
+    (naming the case field as ``form`` prints it)."""
     with register_errors(db_path), Register.open(db_path, create=False) as register:
-        found = history(register, case_number)
+        found = history(register, case)
     if not found:
-        raise InputError(f"no audit with case number {case_number.strip()!r} in the register",
+        raise InputError(f"no audit with {case_label(form)} {case.strip()!r} in the register",
                          path=db_path)
     return found
+
+
+def history_lines(db_path: str | Path, case: str, *, form: Form | None = None) -> list[str]:
+    """``caseaudit history``: :func:`format_history` of :func:`read_history`."""
+    return format_history(read_history(db_path, case, form=form))
 
 
 def format_history(revisions: Sequence[RevisionInfo]) -> list[str]:
@@ -212,8 +250,8 @@ def format_history(revisions: Sequence[RevisionInfo]) -> list[str]:
         if rev.audit_id != audit:
             audit = rev.audit_id
             count = per_audit[audit]
-            lines.append(f"{rev.case_number}, auditor {rev.auditor or '(none)'}, audit start "
-                         f"{rev.audit_start_date or '(none)'}: {count} revision"
+            lines.append(f"{rev.case}, auditor {rev.auditor or '(none)'}, audit start "
+                         f"{rev.start_date or '(none)'}: {count} revision"
                          f"{'s' * (count != 1)}")
         saved = (rev.saved_at or "").replace("T", " ").replace("Z", "")[:16] or "time unknown"
         basis = {"document": "saved", "file": "file modified"}.get(rev.saved_at_basis or "", "")
@@ -245,11 +283,11 @@ def failed_files(register: Register) -> list[FailedFile]:
 
 def allocations(register: Register) -> list[AllocationRow]:
     """Audits sent out by ``caseaudit generate --db``, oldest first."""
-    return [AllocationRow(case_number=case, auditor=auditor, audit_start_date=start,
+    return [AllocationRow(case=case, auditor=auditor, start_date=start,
                           file_name=name, generated_at=when, key=(case_key, auditor_key, key))
             for case, auditor, start, name, when, case_key, auditor_key, key
             in register.conn.execute(
-                "SELECT case_number, auditor, audit_start_date, file_name, generated_at,"
+                "SELECT case_text, auditor_text, start_date, file_name, generated_at,"
                 " case_key, auditor_key, start_key FROM allocations ORDER BY generated_at, id")]
 
 

@@ -88,8 +88,19 @@ CREATE TABLE allocations (
 );
 """
 
+#: v2: the identity columns get names of no form's fields (the first named them after v3.2's),
+#: so one register serves any form: the form's roles say which fields fill them.
+_GENERIC_IDENTITY_V2 = """
+ALTER TABLE audits RENAME COLUMN case_number TO case_text;
+ALTER TABLE audits RENAME COLUMN auditor TO auditor_text;
+ALTER TABLE audits RENAME COLUMN audit_start_date TO start_date;
+ALTER TABLE allocations RENAME COLUMN case_number TO case_text;
+ALTER TABLE allocations RENAME COLUMN auditor TO auditor_text;
+ALTER TABLE allocations RENAME COLUMN audit_start_date TO start_date;
+"""
+
 #: Migration n takes a register from user_version n to n + 1. Append; never edit one.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _GENERIC_IDENTITY_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

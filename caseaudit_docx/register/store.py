@@ -4,9 +4,11 @@ A quality lead receives forms for months, in folders, some twice, some corrected
 moderation panel. The register keeps all of it so the workbook can be rebuilt at any time:
 
 - ``files``: every file ingested (path, size, sha256, modified time, when, outcome);
-- ``audits``: one row per audit, identified by (case number, auditor, audit start date);
+- ``audits``: one row per audit, identified by its case, auditor and start date (the fields
+  the form's roles name: for v3.2, case number, auditor and audit start date);
 - ``revisions``: every distinct version of an audit's form (by sha256), the *current* one
-  being the one saved last (the document's own last-modified time, else the file's);
+  being the one saved last (the document's own last-modified time, else the file's), with
+  the form (name and version) that read it;
 - ``field_values``: each field's text and value (JSON) per revision;
 - ``problems``: every problem, of a revision or of a file that failed;
 - ``allocations``: audits sent out by ``caseaudit generate --db``.
@@ -20,7 +22,6 @@ Reading queries live in :mod:`caseaudit_docx.register.read`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -29,12 +30,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from caseaudit_docx.errors import RegisterError
-from caseaudit_docx.model.kinds import DATE
-from caseaudit_docx.model.normalise import normalise
-from caseaudit_docx.model.record import ERROR, Problem, Record
+from caseaudit_docx.model.form import Form
+from caseaudit_docx.model.record import Problem, Record
 from caseaudit_docx.register import schema as register_schema
+from caseaudit_docx.register.pack import (  # re-exported: the register's public names
+    PackedRecord,
+    audit_key,
+    case_label,
+    clean_text,
+    missing_case,
+    pack,
+    record_key,
+    utc_iso,
+)
 
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder, not one a call
+__all__ = ["FAILED", "NEW", "REVISED", "UNCHANGED", "Allocation", "FileInfo", "PackedRecord",
+           "Register", "audit_key", "case_label", "missing_case", "pack", "record_allocations",
+           "record_key", "register_errors", "utc_iso"]
 
 #: What happened to a file on ingest (``files.outcome``).
 NEW, REVISED, UNCHANGED, FAILED = "new", "revised", "unchanged", "failed"
@@ -52,107 +64,14 @@ class FileInfo:
 
 @dataclass(frozen=True)
 class Allocation:
-    """An audit sent out pre-filled by ``caseaudit generate --db``."""
+    """An audit sent out pre-filled by ``caseaudit generate --db``: its identity (the values of
+    the form's case, auditor and start date roles) and the file it went out as."""
 
     case_number: str
     auditor: str | None = None
     audit_start_date: str | None = None  # ISO or UK day-first; stored normalised
     file_name: str | None = None
     generated_at: str | None = None  # UTC ISO 8601; now when None
-
-
-def utc_iso(moment: str | float | dt.datetime | None) -> str | None:
-    """A timestamp as UTC ISO 8601 ("2019-03-12T10:00:00Z") so that strings sort as times.
-
-    Accepts a POSIX time, a datetime or an ISO string (a "Z" or an offset; naive means UTC).
-    Anything unreadable gives None rather than a wrong order.
-    """
-    if moment is None:
-        return None
-    try:
-        if isinstance(moment, (int, float)):
-            when = dt.datetime.fromtimestamp(moment, dt.timezone.utc)
-        elif isinstance(moment, dt.datetime):
-            when = moment
-        else:
-            when = dt.datetime.fromisoformat(moment.strip().replace("Z", "+00:00"))
-    except (ValueError, OverflowError, OSError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def audit_key(case_number: str | None, auditor: str | None, start: str | None
-              ) -> tuple[str, str, str]:
-    """The identity of an audit as compared: trimmed text, auditor ignoring case, date as ISO.
-
-    ``start`` is normalised as a date when it reads as one, so "12/03/2019" and "2019-03-12"
-    are the same audit; otherwise its trimmed text is the key.
-    """
-    start_text = _clean(start)
-    start_value = normalise(DATE, start_text).value if start_text else None
-    return (
-        _clean(case_number),
-        _clean(auditor).casefold(),
-        start_value if isinstance(start_value, str) else start_text,
-    )
-
-
-def record_key(record: Record) -> tuple[str, str, str]:
-    """:func:`audit_key` of a record: the start date's value when it has one, else its text."""
-    date = record.fields.get("audit_start_date")
-    start = date.value if date and isinstance(date.value, str) else (date.text if date else None)
-    case = record.fields.get("case_number")
-    auditor = record.fields.get("auditor")
-    return audit_key(case.text if case else None, auditor.text if auditor else None, start)
-
-
-@dataclass(frozen=True)
-class PackedRecord:
-    """A record reduced to the rows the register writes.
-
-    Ingest builds these in its worker processes, so the JSON encoding and the identity are
-    computed in parallel and what crosses between processes is plain tuples of strings.
-    """
-
-    key: tuple[str, str, str]
-    case_number: str
-    auditor: str | None
-    modified: str | None  # the document's own last-modified time, UTC ISO 8601
-    file: str
-    size: int | None
-    sha256: str
-    template_name: str
-    template_version: str
-    extras: str  # JSON
-    fields: tuple[tuple[str, str | None, str | None], ...]  # (field id, text, value as JSON)
-    problems: tuple[tuple[str | None, str, str], ...]  # (field id, level, message)
-
-
-def pack(record: Record) -> PackedRecord:
-    """What :meth:`Register.add_record` stores of ``record``."""
-    auditor = record.fields.get("auditor")
-    return PackedRecord(
-        key=record_key(record),
-        case_number=_clean(record.fields["case_number"].text if "case_number" in record.fields
-                           else None),
-        auditor=_clean(auditor.text if auditor else None) or None,
-        modified=utc_iso(record.source.modified),
-        file=record.source.file,
-        size=record.source.size,
-        sha256=record.source.sha256,
-        template_name=record.template_name,
-        template_version=record.template_version,
-        extras=_JSON.encode(record.extras),
-        fields=tuple((fid, fv.text, None if fv.value is None else _JSON.encode(fv.value))
-                     for fid, fv in record.fields.items()),
-        problems=tuple((p.field, p.level, p.message) for p in record.problems),
-    )
 
 
 @contextmanager
@@ -330,20 +249,21 @@ class Register:
         row = self.conn.execute("SELECT id FROM revisions WHERE sha256 = ?", (sha256,)).fetchone()
         return int(row[0]) if row else None
 
-    def add_record(self, record: Record | PackedRecord, info: FileInfo | None = None) -> str:
+    def add_record(self, record: Record | PackedRecord, info: FileInfo | None = None, *,
+                   form: Form | None = None) -> str:
         """File one extracted form: new audit, new revision of one, unchanged, or failed.
 
         ``info`` describes the file (its modified time orders revisions when the document has
-        no last-modified property); by default it comes from the record's source.
+        no last-modified property); by default it comes from the record's source. ``form``
+        (default the bundled one) says which fields are the audit's identity; a packed record
+        was packed with its form already.
         """
-        packed = record if isinstance(record, PackedRecord) else pack(record)
+        packed = record if isinstance(record, PackedRecord) else pack(record, form)
         info = info or FileInfo(packed.file, packed.size, packed.sha256)
         if info.sha256 is None:
             info = FileInfo(info.path, info.size, packed.sha256, info.modified)
-        if not packed.key[0]:
-            missing = Problem("case_number", ERROR,
-                              "no case number, so the form cannot be filed as an audit")
-            return self.add_failure(info, (missing, *(Problem(*p) for p in packed.problems)))
+        if not packed.key[0]:  # pack() put the problem saying so first
+            return self.add_failure(info, (Problem(*p) for p in packed.problems))
         if self.is_known(info.sha256):
             return self.add_unchanged(info)
         with self._file_savepoint():
@@ -359,9 +279,9 @@ class Register:
         else:
             outcome = NEW
             audit_id = int(self.conn.execute(
-                "INSERT INTO audits (case_key, auditor_key, start_key, case_number, auditor,"
-                " audit_start_date) VALUES (?, ?, ?, ?, ?, ?)",
-                (*packed.key, packed.case_number, packed.auditor, packed.key[2] or None),
+                "INSERT INTO audits (case_key, auditor_key, start_key, case_text, auditor_text,"
+                " start_date) VALUES (?, ?, ?, ?, ?, ?)",
+                (*packed.key, packed.case, packed.auditor, packed.key[2] or None),
             ).lastrowid or 0)
         file_id = self._insert_file(info, outcome)
         saved_at, basis = packed.modified, "document"  # type: tuple[str | None, str | None]
@@ -387,26 +307,30 @@ class Register:
         )
         return outcome
 
-    def add_allocations(self, allocations: Iterable[Allocation]) -> int:
+    def add_allocations(self, allocations: Iterable[Allocation], *,
+                        form: Form | None = None) -> int:
         """Record audits sent out; returns how many. One transaction: all or none."""
         rows = []
         for item in allocations:
             key = audit_key(item.case_number, item.auditor, item.audit_start_date)
             if not key[0]:
-                raise RegisterError("an allocation needs a case number", path=self.path)
-            rows.append((*key, _clean(item.case_number), _clean(item.auditor) or None,
+                raise RegisterError(f"an allocation needs a {case_label(form)}",
+                                    path=self.path)
+            rows.append((*key, clean_text(item.case_number), clean_text(item.auditor) or None,
                          key[2] or None, item.file_name,
                          utc_iso(item.generated_at) or _now()))
         with self.transaction():
             self.conn.executemany(
-                "INSERT INTO allocations (case_key, auditor_key, start_key, case_number, auditor,"
-                " audit_start_date, file_name, generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO allocations (case_key, auditor_key, start_key, case_text,"
+                " auditor_text, start_date, file_name, generated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
         return len(rows)
 
 
-def record_allocations(db_path: str | Path, allocations: Iterable[Allocation]) -> int:
+def record_allocations(db_path: str | Path, allocations: Iterable[Allocation], *,
+                       form: Form | None = None) -> int:
     """Record audits sent out pre-filled (for ``caseaudit generate --db``); returns the count."""
     with register_errors(db_path), Register.open(db_path) as register:
-        return register.add_allocations(allocations)
+        return register.add_allocations(allocations, form=form)

@@ -10,6 +10,8 @@ net to us (``shared/docs/ooxml-facts.md`` §0 items 11-12 and §5):
   marker (the register keeps all of it);
 - ``add_table`` warns in write-only mode, and a table without ``tableColumns`` gives an
   unreadable file, so tables are built here with their columns set by hand.
+
+Grades wear colours: the form's grade kind gives each option its fill (:func:`grade_palette`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
+from caseaudit_docx.model.kinds import Kind
 from caseaudit_docx.report.rows import RawRows, Styled, raw_rows_available
 
 EXCEL_MAX_CHARS = 32_767
@@ -38,15 +41,49 @@ CUT_MARKER = " [… cut here: {total:,} characters in all; the register holds th
 _ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _FORCED_TEXT = frozenset(ERROR_CODES)
 
-#: Fill and font per grade: Inadequate red, Requires Improvement amber, Good green,
-#: Outstanding dark green.
-GRADE_COLOURS: dict[str, tuple[str, str]] = {
-    "Inadequate": ("FFC7CE", "9C0006"),
-    "Requires Improvement": ("FFEB9C", "9C5700"),
-    "Good": ("C6EFCE", "006100"),
-    "Outstanding": ("00703C", "FFFFFF"),
-}
 DATE_FORMAT = "dd/mm/yyyy"
+
+#: Excel's own light fills for bad, neutral and good cells, each with the dark text Excel
+#: pairs with it; any other light fill gets black text, and a dark fill white bold text.
+_EXCEL_TEXT_ON = {"FFC7CE": "9C0006", "FFEB9C": "9C5700", "C6EFCE": "006100"}
+#: Fills for options that name none, worst to best, spread over the options by rank.
+FALLBACK_FILLS = ("FFC7CE", "FFEB9C", "C6EFCE", "00703C")
+
+
+@dataclass(frozen=True)
+class GradeLook:
+    """How a cell holding one option of the grade kind looks: its fill and its text."""
+
+    fill: str
+    font: str
+    bold: bool = False
+
+
+def _dark(fill: str) -> bool:
+    red, green, blue = (int(fill[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.299 * red + 0.587 * green + 0.114 * blue < 128
+
+
+def look_of(fill: str) -> GradeLook:
+    """The text colour that reads on ``fill`` (hex RGB): see :data:`_EXCEL_TEXT_ON`."""
+    fill = fill.upper().lstrip("#")[-6:]
+    if fill in _EXCEL_TEXT_ON:
+        return GradeLook(fill, _EXCEL_TEXT_ON[fill])
+    return GradeLook(fill, "FFFFFF", True) if _dark(fill) else GradeLook(fill, "000000")
+
+
+def grade_palette(kind: Kind | None) -> dict[str, GradeLook]:
+    """Each option of the grade kind with its look: the option's own ``colour``, else the
+    fallback fill of its rank (the options are listed worst first)."""
+    if kind is None:
+        return {}
+    options = list(kind.options)
+    last = max(len(options) - 1, 1)
+    palette = {}
+    for rank, option in enumerate(options):
+        fallback = FALLBACK_FILLS[round(rank * (len(FALLBACK_FILLS) - 1) / last)]
+        palette[option.value] = look_of(option.colour or fallback)
+    return palette
 
 
 def excel_text(text: str) -> str:
@@ -84,9 +121,12 @@ class Col:
 
 
 class Styles:
-    """The workbook's named styles, registered once; cells refer to them by key."""
+    """The workbook's named styles, registered once; cells refer to them by key.
 
-    def __init__(self, book: Workbook) -> None:
+    ``grades`` gives the style key of each grade (an option of the grade kind).
+    """
+
+    def __init__(self, book: Workbook, palette: dict[str, GradeLook] | None = None) -> None:
         top = Alignment(vertical="top")
         wrap = Alignment(wrap_text=True, vertical="top")
         self.book = book
@@ -98,10 +138,13 @@ class Styles:
         self._add("datetime", alignment=top, number_format=DATE_FORMAT + " hh:mm")
         self._add("percent", alignment=top, number_format="0%")
         self._add("decimal", alignment=top, number_format="0.00")
-        for grade, (fill, font) in GRADE_COLOURS.items():
-            self._add(grade, alignment=top,
-                      fill=PatternFill("solid", start_color=fill, end_color=fill),
-                      font=Font(color=font, bold=grade == "Outstanding"))
+        self.palette = palette or {}
+        self.grades: dict[str, str] = {}
+        for rank, (grade, look) in enumerate(self.palette.items(), 1):
+            self.grades[grade] = key = f"grade {rank}"
+            self._add(key, alignment=top,
+                      fill=PatternFill("solid", start_color=look.fill, end_color=look.fill),
+                      font=Font(color=look.font, bold=look.bold))
 
     def _add(self, key: str, *, alignment: Alignment, number_format: str = "General",
              fill: PatternFill | None = None, font: Font | None = None) -> None:
@@ -167,8 +210,8 @@ class Sheet:
         if isinstance(value, str):
             value = excel_text(value)
             forced = value in _FORCED_TEXT or (len(value) > 1 and value[0] == "=")
-            if look == "grade" and value in GRADE_COLOURS:
-                return Styled(value, value)
+            if look == "grade" and value in self.styles.grades:
+                return Styled(value, self.styles.grades[value])
             if look == "wrap" and (len(value) > 40 or "\n" in value):
                 return Styled(value, "wrap", forced)
             return Styled(value, "plain", True) if forced else value

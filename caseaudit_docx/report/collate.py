@@ -2,7 +2,8 @@
 
 The register is made in a private temporary folder (0700, the file itself 0600: the forms name
 children), filled by :func:`~caseaudit_docx.register.ingest.ingest`, reported by
-:func:`~caseaudit_docx.report.workbook.write_report`, and deleted afterwards, even when a step fails.
+:func:`~caseaudit_docx.report.workbook.write_report`, and deleted afterwards, even when a step
+fails.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.form import Form
 from caseaudit_docx.register.ingest import IngestSummary, Progress, ingest
 from caseaudit_docx.register.read import ReportFilter
 from caseaudit_docx.report.workbook import ReportSummary, check_output, write_report
@@ -32,20 +35,26 @@ def collate(
     paths: Iterable[str | Path],
     output: str | Path,
     *,
+    form: Form | None = None,
     filters: ReportFilter | None = None,
     redact: bool = False,
     force: bool = False,
     report_date: dt.date | None = None,
     progress: Callable[[Progress], None] | None = None,
 ) -> CollateSummary:
-    """Ingest ``paths`` into a temporary register and write the workbook to ``output``."""
-    check_output(Path(output), force)  # before reading anything: fail fast on the output
+    """Ingest ``paths`` into a temporary register and write the workbook to ``output``.
+
+    The forms are read, and the workbook written, with ``form`` (default the bundled one).
+    """
+    form = load_form(form)
+    filters = (filters or ReportFilter()).check(form)  # fail fast: before reading anything
+    check_output(Path(output), force)  # and on the output
     folder = tempfile.mkdtemp(prefix="caseaudit-")
     try:
         db = Path(folder) / "register.db"
-        read = ingest(paths, db, progress=progress)
-        written = write_report(db, output, filters=filters, redact=redact, force=force,
-                               report_date=report_date)
+        read = ingest(paths, db, form=form, progress=progress)
+        written = write_report(db, output, form=form, filters=filters, redact=redact,
+                               force=force, report_date=report_date)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return CollateSummary(read, written)

@@ -33,7 +33,7 @@ from openpyxl.utils.datetime import to_excel
 try:  # a private module of openpyxl 3.1: if a release renames it, the plain path is used
     from openpyxl.worksheet import _writer as openpyxl_sheet_writer
 except ImportError:  # pragma: no cover - depends on the installed openpyxl
-    openpyxl_sheet_writer = None  # type: ignore[assignment]
+    openpyxl_sheet_writer = None  # type: ignore[assignment, unused-ignore]
 
 _LETTERS = [get_column_letter(i) for i in range(1, 16385)]
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})

@@ -17,22 +17,16 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 
-from caseaudit_docx.model.description import bundled_form
-from caseaudit_docx.model.form import Field
+from caseaudit_docx.model.form import Field, Form
 from caseaudit_docx.model.kinds import DATE
-
-FORM = bundled_form()
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.model.record import Record
 from caseaudit_docx.register.read import CurrentAudit, FailedFile
 from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Col, Sheet, Styles
-
-_LOOKS = {"date": "date", "grade": "grade", "text": "wrap"}
-_SECTION_TITLES = {s.key: s.title for s in FORM.sections}
-ACTION_ROWS = 10
+from caseaudit_docx.report.plan import GroupRows, Plan, plan_of, text_of
 
 
-def field_value(record: Record, field_id: str) -> Any:
+def field_value(record: Record, field_id: str, form: Form) -> Any:
     """What a cell shows for a field: its value (dates as dates, lists joined) or, when the
     text could not be read as a value, the text as written (the Problems sheet says why)."""
     fv = record.fields.get(field_id)
@@ -43,8 +37,8 @@ def field_value(record: Record, field_id: str) -> Any:
         return fv.text
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if isinstance(value, str) and FORM.by_id[field_id].kind.type == "date" and value != "n/a":
-        return dt.date.fromisoformat(value)
+    if isinstance(value, str) and form.by_id[field_id].kind.type == "date" and value != "n/a":
+        return iso_date(value) or value
     return value
 
 
@@ -56,28 +50,38 @@ def iso_date(value: Any) -> dt.date | None:
         return None
 
 
-def field_col(field_id: str, width: float | None = None) -> Col:
-    field = FORM.by_id[field_id]
-    look = _LOOKS.get(field.kind.name, "plain")
+def look_of_field(plan: Plan, field_id: str) -> str:
+    """Dates as dates, grades in their colours, free text wrapped."""
+    kind = plan.field(field_id).kind
+    if kind.type == "date":
+        return "date"
+    if plan.grade_kind is not None and kind == plan.grade_kind:
+        return "grade"
+    return "wrap" if kind.type == "text" else "plain"
+
+
+def field_col(plan: Plan, field_id: str, width: float | None = None) -> Col:
+    look = look_of_field(plan, field_id)
     return Col(field_id, width or (40 if look == "wrap" else 14), look)
 
 
 class Redactor:
     """Leaves a child's name out of every text of their audit (``--redact``).
 
-    The name field itself is dropped; the whole name (ignoring case) and each part of it as
-    written (two letters or more, so "May" is caught but "may" is not) are replaced in free
-    text, file names and messages: notes often say "Mia said…".
+    The name fields themselves are dropped; each whole name (ignoring case) and each part of
+    it as written (two letters or more, so "May" is caught but "may" is not) are replaced in
+    free text, file names and messages: notes often say "Mia said…".
     """
 
     MARK = "[child]"
 
-    def __init__(self, child_name: str | None) -> None:
-        whole = " ".join((child_name or "").split())
-        parts = sorted({p for p in re.split(r"[\s,.'’()-]+", whole) if len(p) >= 2},
+    def __init__(self, *names: str | None) -> None:
+        wholes = [w for w in (" ".join((n or "").split()) for n in names) if w]
+        parts = sorted({p for w in wholes for p in re.split(r"[\s,.'’()-]+", w) if len(p) >= 2},
                        key=len, reverse=True)
-        self._whole = re.compile(re.escape(whole).replace(r"\ ", r"\s+"), re.I) \
-            if whole else None
+        self._whole = re.compile("|".join(re.escape(w).replace(r"\ ", r"\s+")
+                                          for w in sorted(wholes, key=len, reverse=True)),
+                                 re.I) if wholes else None
         self._parts = re.compile(r"\b(?:" + "|".join(map(re.escape, parts)) + r")\b") \
             if parts else None
 
@@ -95,22 +99,18 @@ def keep(value: Any) -> Any:
     return value
 
 
-AUDIT_FIELDS = (
-    "case_number", "child_name", "practitioners", "team", "category", "auditor",
-    "audit_start_date", "practitioner_meeting_date", "family_feedback_date",
-    *(s.grade_field for s in FORM.sections if s.grade_field),
-    "overall.practitioner", "overall.auditor",
-    "q39.answer", "q39.notes", "q40.answer", "q40.notes",
-    "q41.practitioner", "q41.auditor", "q42.practitioner", "q42.auditor",
-    "good_practice.answer", "good_practice.notes",
-    "moderation.date", "moderation.scaling", "moderation.change_grade",
-    "moderation.actions", "moderation.themes",
-)
-SCORE_FIELDS = tuple(f.id for f in FORM.fields if f.kind.name == "score")
-PARENT_FIELDS = tuple(f.id for f in FORM.fields if f.section == "parents")
-COMMENTARY_FIELDS = ("commentary.practitioner", "commentary.auditor", "general_themes",
-                     "moderation.themes")
-KEY_COLS = (Col("audit_id", 9), field_col("case_number"))
+def scrub_for(form: Form, record: Record, redact: bool) -> Callable[[Any], Any]:
+    """The scrub of one audit: with ``redact``, the names of the form's ``redact_names``
+    fields (else its child's) are left out of every text."""
+    if not redact:
+        return keep
+    names = form.roles.redact_names or ((form.roles.child,) if form.roles.child else ())
+    return Redactor(*(text_of(record, f) for f in names))
+
+
+def redacted_fields(form: Form, redact: bool) -> frozenset[str]:
+    """The fields ``--redact`` leaves out of every sheet (the form's ``redact`` role)."""
+    return frozenset(form.roles.redact) if redact else frozenset()
 
 
 class AuditSheets:
@@ -118,49 +118,82 @@ class AuditSheets:
 
     Responses has a row per answered field; its ``value`` is the normalised value of coded
     fields (scores, grades, dates, …) and is left empty for free text, whose value is its
-    text: the notes are the bulk of the sheet and need not be written twice.
+    text: the notes are the bulk of the sheet and need not be written twice. What each sheet
+    shows comes from the form (:class:`~caseaudit_docx.report.plan.Plan`).
     """
 
-    def __init__(self, book: Workbook, styles: Styles, *, redact: bool, report_date: dt.date,
-                 max_rows: int = EXCEL_MAX_ROWS) -> None:
-        self.book, self.styles = book, styles
+    def __init__(self, book: Workbook, styles: Styles, form: Form, *, redact: bool,
+                 report_date: dt.date, max_rows: int = EXCEL_MAX_ROWS) -> None:
+        self.book, self.styles, self.form = book, styles, form
+        self.plan = plan = plan_of(form)
+        roles = form.roles
         self.redact, self.report_date = redact, report_date
         self.max_rows = max(2, min(max_rows, EXCEL_MAX_ROWS))
-        audit_fields = [f for f in AUDIT_FIELDS if not (redact and f == "child_name")]
-        self.audit_cols = [Col("audit_id", 9), *(field_col(f) for f in audit_fields),
+        self.left_out = redacted_fields(form, redact)
+        col = self._col
+        self.key_cols = [Col("audit_id", 9), col(roles.case)]
+        shown = [f for f in roles.shown if f != roles.case and f not in self.left_out]
+        self.shown = shown
+        #: The team and the auditor beside the case on the sheets of actions and comments.
+        self.who = [f for f in (roles.team, roles.auditor) if f and f not in self.left_out]
+        self.audit_fields = [f for f in form.report.audit_columns if f not in self.left_out]
+        self.audit_cols = [Col("audit_id", 9), *(col(f) for f in self.audit_fields),
                            Col("source_file", 40), Col("saved_at", 17, "datetime"),
                            Col("revisions", 10), Col("problems", 10)]
-        self.audit_fields = audit_fields
         self.audits = self._sheet("Audits", "Audits", self.audit_cols, "C2")
-        self.score_cols = [*KEY_COLS, field_col("team"), field_col("auditor"),
-                           field_col("audit_start_date"), *(Col(f, 9) for f in SCORE_FIELDS)]
+        self.score_cols = [*self.key_cols, *(col(f) for f in shown),
+                           *(Col(f, 9) for f in plan.score_fields)]
         self.scores = self._sheet("Scores", "Scores", self.score_cols, "C2")
-        self.response_cols = [*KEY_COLS, Col("section", 22), Col("field_id", 16),
+        self.response_cols = [*self.key_cols, Col("section", 22), Col("field_id", 16),
                               Col("question", 45, "wrap"), Col("text", 50, "wrap"),
                               Col("value", 20, "wrap")]
         self.responses = [self._sheet("Responses", "Responses", self.response_cols)]
-        self.action_cols = [*KEY_COLS, field_col("team"), field_col("auditor"),
-                            Col("action_no", 10), Col("action", 50, "wrap"),
-                            Col("by_who", 18, "wrap"), Col("by_when", 12, "date"),
-                            Col("overdue", 10), Col("days_overdue", 13)]
-        self.actions = self._sheet("Actions", "Actions", self.action_cols)
-        self.parent_cols = [*KEY_COLS, field_col("team"), field_col("family_feedback_date"),
-                            *(field_col(f, 30 if FORM.by_id[f].kind.is_text else 12)
-                              for f in PARENT_FIELDS)]
+        self.groups: list[tuple[GroupRows, list[Col], Sheet]] = []
+        for number, rows in enumerate(plan.groups):
+            title = "Actions" if number == 0 else rows.group.name[:31]
+            cols = [*self.key_cols, *(col(f) for f in self.who), Col(f"{rows.stem}_no", 10),
+                    *self._group_cols(rows), Col("overdue", 10), Col("days_overdue", 13)]
+            table = re.sub(r"\W", "", title) or f"Group{number + 1}"
+            self.groups.append((rows, cols, self._sheet(title, table, cols)))
+        self.parent_cols = [*self.key_cols, *(col(f) for f in shown),
+                            *(col(f, 30 if plan.field(f).kind.is_text else 12)
+                              for f in plan.person_fields if f not in self.left_out)]
         self.parents = self._sheet("Parents", "Parents", self.parent_cols)
-        self.commentary_cols = [*KEY_COLS, field_col("team"), field_col("auditor"),
-                                field_col("overall.auditor"),
-                                *(field_col(f, 60) for f in COMMENTARY_FIELDS)]
-        self.commentary = self._sheet("Commentary and themes", "Commentary",
-                                      self.commentary_cols)
-        self.problem_cols = [Col("source_file", 40), *KEY_COLS, field_col("auditor"),
+        self.commentary_fields = list(form.report.commentary)
+        self.commentary_cols = [*self.key_cols, *(col(f) for f in self.who),
+                                *([col(roles.overall)] if roles.overall else []),
+                                *(col(f, 60) for f in self.commentary_fields)]
+        self.commentary = self._sheet("Commentary and themes", None, self.commentary_cols)
+        self.auditor = [roles.auditor] if roles.auditor else []
+        self.problem_cols = [Col("source_file", 40), *self.key_cols,
+                             *(col(f) for f in self.auditor),
                              Col("field_id", 16), Col("level", 9), Col("message", 70, "wrap")]
         self.problems = self._sheet("Problems", "Problems", self.problem_cols)
         self.field_cols = [Col("id", 22), Col("section", 26), Col("question", 60, "wrap"),
                            Col("kind", 14), Col("allowed_values", 40, "wrap")]
         self.fields = self._sheet("Fields", "Fields", self.field_cols)
 
-    def _sheet(self, title: str, table: str, cols: Sequence[Col], freeze: str = "A2") -> Sheet:
+    def _col(self, field_id: str, width: float | None = None) -> Col:
+        return field_col(self.plan, field_id, width)
+
+    def _group_cols(self, rows: GroupRows) -> list[Col]:
+        """A column per part of a row: the due date as a date, text wrapped (the first,
+        what is to be done, widest)."""
+        first_ids = dict((i.rsplit(".", 1)[-1], i) for _n, ids in rows.rows for i in ids)
+        cols = []
+        for index, name in enumerate(rows.columns):
+            look = look_of_field(self.plan, first_ids[name])
+            if look == "date" or name == rows.group.due:
+                cols.append(Col(name, 12, "date"))
+            else:
+                cols.append(Col(name, 50 if index == 0 else 18, look))
+        return cols
+
+    def _sheet(self, title: str, table: str | None, cols: Sequence[Col], freeze: str = "A2"
+               ) -> Sheet:
+        """A sheet with its table's header row; the table is named after the sheet's first
+        word unless named."""
+        table = table or re.sub(r"\W", "", title.split()[0])
         sheet = Sheet(self.book, self.styles, title, freeze=freeze)
         sheet.start_table(table, cols)
         sheet.append(sheet.header_cells(cols))
@@ -175,46 +208,55 @@ class AuditSheets:
     # -- one audit -------------------------------------------------------------------------------
 
     def add(self, audit: CurrentAudit) -> None:
-        record = audit.record
-        scrub = Redactor(record.text("child_name")) if self.redact else keep
-        key = (audit.audit_id, record.text("case_number"))
+        record, form = audit.record, self.form
+        scrub = scrub_for(form, record, self.redact)
+        key = (audit.audit_id, text_of(record, form.roles.case))
         saved = dt.datetime.fromisoformat(audit.saved_at.replace("Z", "")) \
             if audit.saved_at else None
+        value = self._value
         self._row(self.audits, self.audit_cols, (
-            audit.audit_id, *(field_value(record, f) for f in self.audit_fields),
+            audit.audit_id, *(value(record, f) for f in self.audit_fields),
             record.source.file, saved, audit.revisions, len(record.problems)), scrub)
         self._row(self.scores, self.score_cols, (
-            *key, record.text("team"), record.text("auditor"),
-            field_value(record, "audit_start_date"),
-            *(field_value(record, f) for f in SCORE_FIELDS)), scrub)
-        self._add_responses(audit, record, key, scrub)
-        self._add_actions(record, key, scrub)
-        if any(record.fields[f].text for f in PARENT_FIELDS):
+            *key, *(value(record, f) for f in self.shown),
+            *(value(record, f) for f in self.plan.score_fields)), scrub)
+        self._add_responses(record, key, scrub)
+        for rows, cols, sheet in self.groups:
+            self._add_group(record, key, scrub, rows, cols, sheet)
+        people = [f for f in self.plan.person_fields if f not in self.left_out]
+        if any(text_of(record, f) for f in people):
             self._row(self.parents, self.parent_cols, (
-                *key, record.text("team"), field_value(record, "family_feedback_date"),
-                *(field_value(record, f) for f in PARENT_FIELDS)), scrub)
-        if any(record.fields[f].text for f in COMMENTARY_FIELDS):
+                *key, *(value(record, f) for f in self.shown),
+                *(value(record, f) for f in people)), scrub)
+        if any(text_of(record, f) for f in self.commentary_fields):
+            overall = [value(record, form.roles.overall)] if form.roles.overall else []
             self._row(self.commentary, self.commentary_cols, (
-                *key, record.text("team"), record.text("auditor"),
-                field_value(record, "overall.auditor"),
-                *(record.text(f) for f in COMMENTARY_FIELDS)), scrub)
+                *key, *(text_of(record, f) for f in self.who), *overall,
+                *(text_of(record, f) for f in self.commentary_fields)), scrub)
         for problem in record.problems:
             self._row(self.problems, self.problem_cols, (
-                record.source.file, *key, record.text("auditor"), problem.field, problem.level,
-                problem.message), scrub)
+                record.source.file, *key, *(text_of(record, f) for f in self.auditor),
+                problem.field, problem.level, problem.message), scrub)
 
-    def _add_responses(self, audit: CurrentAudit, record: Record, key: tuple[Any, ...],
+    def _value(self, record: Record, field_id: str) -> Any:
+        """A field's cell: text for a team or a name, else :func:`field_value`."""
+        if field_id not in self.form.by_id:
+            return None
+        return field_value(record, field_id, self.form)
+
+    def _add_responses(self, record: Record, key: tuple[Any, ...],
                        scrub: Callable[[Any], Any]) -> None:
-        for field in FORM.fields:
+        titles = self.form.section_titles
+        for field in self.form.fields:
             fv = record.fields.get(field.id)
-            if fv is None or fv.text is None or (self.redact and field.id == "child_name"):
+            if fv is None or fv.text is None or field.id in self.left_out:
                 continue
             sheet = self.responses[-1]
             if sheet.row >= self.max_rows:
                 sheet = self._continue_responses()
-            value = None if field.kind.is_text else field_value(record, field.id)
+            value = None if field.kind.is_text else field_value(record, field.id, self.form)
             self._row(sheet, self.response_cols, (  # the form's own wording is never scrubbed
-                *key, _SECTION_TITLES[field.section], field.id, field.question, scrub(fv.text),
+                *key, titles[field.section], field.id, field.question, scrub(fv.text),
                 scrub(value)), keep)
 
     def _continue_responses(self) -> Sheet:
@@ -226,27 +268,35 @@ class AuditSheets:
         self.responses.append(sheet)
         return sheet
 
-    def _add_actions(self, record: Record, key: tuple[Any, ...],
-                     scrub: Callable[[Any], Any]) -> None:
-        rows: list[tuple[int, Any, Any, Any]] = []
-        for n in range(1, ACTION_ROWS + 1):
-            ids = (f"action{n}.action", f"action{n}.by_who", f"action{n}.by_when")
-            if any(record.fields[i].text for i in ids):
-                rows.append((n, *(field_value(record, i) for i in ids)))
-        for name, text in sorted(record.extras.items()):  # rows added beyond the form's ten
-            match = re.fullmatch(r"action(\d+)", name)
+    def _add_group(self, record: Record, key: tuple[Any, ...], scrub: Callable[[Any], Any],
+                   rows: GroupRows, cols: Sequence[Col], sheet: Sheet) -> None:
+        """One sheet row per filled row of the group, then per row added beyond the form's
+        (an extra ``<stem><n>``, its parts separated by tabs), with overdue marks."""
+        due = rows.group.due
+        width = len(rows.columns)
+        found: list[tuple[int, list[Any]]] = []
+        for number, ids in rows.rows:
+            if any(text_of(record, i) for i in ids):
+                cells = {i.rsplit(".", 1)[-1]: self._value(record, i) for i in ids}
+                found.append((number, [cells.get(c) for c in rows.columns]))
+        for name, text in sorted(record.extras.items()):
+            match = rows.extra_re.fullmatch(name)
             if match:
-                action, by_who, by_when = ([*text.split("\t"), None, None][:3])
-                when = normalise(DATE, by_when).value if by_when else None
-                rows.append((int(match.group(1)), action, by_who, iso_date(when) or by_when))
-        for n, action, by_who, by_when in rows:
+                extra: list[Any] = [*text.split("\t"), *([None] * width)][:width]
+                if due in rows.columns:
+                    at = rows.columns.index(due)
+                    when = normalise(DATE, extra[at]).value if extra[at] else None
+                    extra[at] = iso_date(when) or extra[at]
+                found.append((int(match.group(1)), extra))
+        who = [text_of(record, f) for f in self.who]
+        for number, parts in found:
+            by_when = parts[rows.columns.index(due)] if due in rows.columns else None
             overdue = days = None
             if isinstance(by_when, dt.date):
                 days = (self.report_date - by_when).days
-                overdue, days = ("Yes", days) if days > 0 else ("No", None)
-            self._row(self.actions, self.action_cols, (
-                *key, record.text("team"), record.text("auditor"), n, action, by_who, by_when,
-                overdue, days), scrub)
+                overdue, days = (self.plan.yes_word(True), days) if days > 0 else (
+                    self.plan.yes_word(False), None)
+            self._row(sheet, cols, (*key, *who, number, *parts, overdue, days), scrub)
 
     # -- the rest --------------------------------------------------------------------------------
 
@@ -254,36 +304,50 @@ class AuditSheets:
         """Files that never became an audit lead the list of what to chase."""
         for failed in failures:
             for problem in failed.problems or ():
+                blank = [None] * (len(self.key_cols) + len(self.auditor))
                 self._row(self.problems, self.problem_cols, (
-                    failed.path, None, None, None, problem.field, problem.level,
-                    problem.message), keep)
+                    failed.path, *blank, problem.field, problem.level, problem.message), keep)
 
     def write_fields(self) -> None:
-        for field in FORM.fields:
-            self._row(self.fields, self.field_cols, _dictionary_row(field), keep)
+        titles = self.form.section_titles
+        for field in self.form.fields:
+            self._row(self.fields, self.field_cols, _dictionary_row(field, titles), keep)
 
     def all(self) -> list[Sheet]:
-        return [self.audits, self.scores, *self.responses, self.actions, self.parents,
+        return [self.audits, self.scores, *self.responses,
+                *(sheet for _rows, _cols, sheet in self.groups), self.parents,
                 self.commentary, self.problems, self.fields]
 
-    def close(self) -> list[str]:
-        self.write_fields()
-        first = get_column_letter(len(KEY_COLS) + 4)
+    def _score_scale(self) -> None:
+        """Red to green over the scores' range (the score kinds' lowest to highest)."""
+        kinds = [self.plan.field(f).kind for f in self.plan.score_fields]
+        lows = [k.minimum for k in kinds if k.minimum is not None]
+        highs = [k.maximum for k in kinds if k.maximum is not None]
+        if not kinds or not lows or not highs:
+            return
+        low, high = min(lows), max(highs)
+        middle = (low + high) / 2
+        first = get_column_letter(len(self.key_cols) + len(self.shown) + 1)
         last = get_column_letter(len(self.score_cols))
         rows = max(self.scores.row, 2)
         self.scores.ws.conditional_formatting.add(
             f"{first}2:{last}{rows}",
-            ColorScaleRule(start_type="num", start_value=1, start_color="F8696B",
-                           mid_type="num", mid_value=3, mid_color="FFEB84",
-                           end_type="num", end_value=5, end_color="63BE7B"))
+            ColorScaleRule(start_type="num", start_value=low, start_color="F8696B",
+                           mid_type="num", mid_value=int(middle) if middle.is_integer()
+                           else middle, mid_color="FFEB84",
+                           end_type="num", end_value=high, end_color="63BE7B"))
+
+    def close(self) -> list[str]:
+        self.write_fields()
+        self._score_scale()
         for sheet in self.all():
             sheet.close()
         return [sheet.title for sheet in self.responses]
 
 
-def _dictionary_row(field: Field) -> tuple[Any, ...]:
+def _dictionary_row(field: Field, titles: dict[str, str]) -> tuple[Any, ...]:
     allowed = ", ".join(field.kind.values)
     if not field.kind.is_text:
         allowed = f"{allowed}, n/a" if allowed else "n/a"
-    return (field.id, _SECTION_TITLES[field.section], field.question, field.kind.name,
+    return (field.id, titles[field.section], field.question, field.kind.name,
             allowed or "any text")

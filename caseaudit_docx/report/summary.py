@@ -1,274 +1,207 @@
-"""Summary, Completion and Moderation: the sheets of figures, gathered as audits stream past.
+"""Summary, Completion and Moderation: the sheets of figures.
 
-:class:`Stats` sees every current audit once and keeps only counts, so a 10,000-audit report
-needs no second pass. The sheets are written at the end, with native Excel charts on Summary
-(grade distribution, section grades stacked, monthly trend of Good or better).
+The figures are gathered by :class:`~caseaudit_docx.report.stats.Stats` while the audits
+stream past; these sheets are written at the end, with native Excel charts on Summary (grade
+distribution, section grades stacked, monthly trend of the positive grades). Every measure is
+named from the form: for v3.2, "Good or better, auditor's overall grade" is the grade kind's
+``positive_label`` and the last part of ``overall.auditor``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 
-from caseaudit_docx.model.description import bundled_form
-
-FORM = bundled_form()
-GRADES = FORM.kinds["grade"].values
-from caseaudit_docx.model.normalise import normalise
-from caseaudit_docx.register.read import AllocationRow, CurrentAudit
-from caseaudit_docx.report.cells import GRADE_COLOURS, Col, Sheet
-from caseaudit_docx.report.sheets import Redactor, iso_date, keep
-
-NOT_GRADED = "not graded"
-GRADE_BUCKETS = (*GRADES, "n/a", NOT_GRADED)
-GOOD_OR_BETTER = ("Good", "Outstanding")
-SECTION_GRADES = tuple((s.grade_field, s.title) for s in FORM.sections if s.grade_field)
-#: What "share of questions answered" counts: every response an auditor gives (scores, grades,
-#: yes/no, level, good practice), not notes, and not the moderation panel's own score.
-QUESTION_FIELDS = tuple(
-    f.id for f in FORM.fields
-    if f.kind.name in ("score", "grade", "yes_no", "level", "good_practice")
-    and f.section != "moderation"
+from caseaudit_docx.register.read import AllocationRow
+from caseaudit_docx.report.cells import Col, Sheet
+from caseaudit_docx.report.plan import Plan, who
+from caseaudit_docx.report.sheets import field_col, iso_date
+from caseaudit_docx.report.stats import (
+    MONTH,
+    NOT_ANSWERED,
+    NOT_CLEAR,
+    NOT_GRADED,
+    Stats,
+    good_or_better,
+    grade_buckets,
+    mean,
 )
-SCALES = (("q41", "Signs of Safety (Q41)"), ("q42", "Recording (Q42)"))
-_KEPT_RE = re.compile(r"\b(?:no|not|un)[\s-]*chang|\bagree|\bstays?\b|\bremains?\b", re.I)
-_CHANGED_RE = re.compile(r"chang|\b(?:up|down)grad|\bto\s+(?:inadequate|requires|ri\b|good|"
-                         r"outstanding)|\bnow\s+(?:inadequate|requires|ri\b|good|outstanding)",
-                         re.I)
 
+__all__ = ["Note", "Stats", "summary_widths", "write_completion", "write_moderation",
+           "write_summary"]
 
-def grade_bucket(value: Any) -> str:
-    return value if value in GRADES or value == "n/a" else NOT_GRADED
-
-
-def good_or_better(counts: Counter[str]) -> float | None:
-    """Share of the audits given one of the four grades that got Good or Outstanding."""
-    graded = sum(counts[g] for g in GRADES)
-    return sum(counts[g] for g in GOOD_OR_BETTER) / graded if graded else None
-
-
-def panel_changed_grade(text: str | None) -> bool | None:
-    """Read "B: Need to change auditor grade": True, False, or None when it cannot be told."""
-    if not text or not text.strip():
-        return None
-    answer = normalise(FORM.kinds["yes_no"], text).value
-    if answer in ("Yes", "No", "n/a"):
-        return answer == "Yes"
-    if _KEPT_RE.search(text):
-        return False
-    return True if _CHANGED_RE.search(text) else None
-
-
-def went_to_panel(audit: CurrentAudit) -> bool:
-    return any(audit.record.fields[f.id].text for f in FORM.fields if f.section == "moderation")
-
-
-def _categories(value: Any) -> list[str]:
-    """The groups an audit counts in by category: each code it has (CP & LAC in both)."""
-    if isinstance(value, list) and value:
-        return [str(code) for code in value]
-    return ["n/a"] if value == "n/a" else ["(no category)"]
-
-
-def _mean(values: Sequence[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
-class Stats:
-    """Counts over the audits of a report, added one audit at a time."""
-
-    def __init__(self, *, redact: bool = False) -> None:
-        self.redact = redact
-        self.audits = 0
-        self.overall: dict[str, Counter[str]] = defaultdict(Counter)
-        self.sections: dict[str, Counter[str]] = defaultdict(Counter)
-        self.groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        self.agreement: Counter[tuple[str, str]] = Counter()
-        self.scales: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self.scale_values: dict[str, list[int]] = defaultdict(list)
-        self.ratings: list[int] = []
-        self.answers: dict[str, Counter[str]] = defaultdict(Counter)
-        self.moderated: list[tuple[Any, ...]] = []
-        self.answered: list[tuple[Any, ...]] = []
-
-    def add(self, audit: CurrentAudit) -> None:
-        record = audit.record
-        value = record.value
-        self.audits += 1
-        auditor, practitioner = (grade_bucket(value(f"overall.{who}"))
-                                 for who in ("auditor", "practitioner"))
-        self.overall["overall.auditor"][auditor] += 1
-        self.overall["overall.practitioner"][practitioner] += 1
-        self.agreement[(practitioner, auditor)] += 1
-        for field_id, _title in SECTION_GRADES:
-            self.sections[field_id][grade_bucket(value(field_id))] += 1
-        team = " ".join((record.text("team") or "").split()) or "(no team)"
-        self.groups[("team", team)][auditor] += 1
-        for code in _categories(value("category")):
-            self.groups[("category", code)][auditor] += 1
-        start = value("audit_start_date")
-        month = start[:7] if isinstance(start, str) and start[:4].isdigit() else "(no date)"
-        self.groups[("month", month)][auditor] += 1
-        for stem, _title in SCALES:
-            for who in ("practitioner", "auditor"):
-                score = value(f"{stem}.{who}")
-                if isinstance(score, int):
-                    self.scale_values[f"{stem}.{who}"].append(score)
-            pair = value(f"{stem}.practitioner"), value(f"{stem}.auditor")
-            if isinstance(pair[0], int) and isinstance(pair[1], int):
-                self.scales[stem].append((pair[0], pair[1]))
-        self.ratings += [r for r in (value("q48.parent1"), value("q48.parent2"))
-                         if isinstance(r, int)]
-        for field_id in ("q39.answer", "q40.answer"):
-            self.answers[field_id][value(field_id) or "not answered"] += 1
-        key = (audit.audit_id, record.text("case_number"), record.text("auditor"))
-        if went_to_panel(audit):
-            changed = panel_changed_grade(record.text("moderation.change_grade"))
-            scrub = Redactor(record.text("child_name")) if self.redact else keep
-            self.moderated.append(tuple(scrub(v) for v in (
-                *key, record.text("team"), value("overall.auditor"),
-                iso_date(value("moderation.date")) or record.text("moderation.date"),
-                value("moderation.scaling") or record.text("moderation.scaling"),
-                record.text("moderation.change_grade"),
-                {True: "Yes", False: "No", None: "not clear"}[changed],
-                record.text("moderation.actions"), record.text("moderation.themes"))))
-        missing = [f for f in QUESTION_FIELDS if record.fields[f].text is None]
-        self.answered.append((*key, iso_date(start), len(QUESTION_FIELDS) - len(missing),
-                              len(QUESTION_FIELDS),
-                              (len(QUESTION_FIELDS) - len(missing)) / len(QUESTION_FIELDS),
-                              ", ".join(missing) or None))
-
-
-#: Summary's column widths, set before its first row (write-only mode writes them first).
-SUMMARY_WIDTHS = (50, 30, 11, 40, 13, 12, 12, 12, 11, 15)
-GRADE_TABLE = [Col("measure", 22), Col("group", 30), Col("audits", 9),
-               *(Col(g, 12, "grade") for g in GRADES), Col("n/a", 8), Col(NOT_GRADED, 11),
-               Col("good_or_better", 15, "percent")]
-
+#: Allocations not yet returned: the Completion measure, and (capitalised) the table that
+#: lists them. (Not a grade, whatever a form's grades are called.)
+OUTSTANDING = "outstanding"
+_COUNTS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 Note = tuple[str, Any, Any, "str | None"]  # measure, value, audits, note
+_Figure = tuple[str, Any, Any, "str | None", str]  # … and the value's look
+
+
+def summary_widths(plan: Plan) -> tuple[float, ...]:
+    """Summary's column widths, set before its first row (write-only mode writes them first):
+    the figures' four columns, then the grade table's grade columns."""
+    grade_columns = len(plan.grades) + 3  # the grades, n/a, not graded, good_or_better
+    rest = [13.0, *([12.0] * max(grade_columns - 3, 0)), 11.0, 15.0][:max(grade_columns, 0)]
+    return (50, 30, 11, 40, *rest)
+
+
+def grade_table(plan: Plan) -> list[Col]:
+    return [Col("measure", 22), Col("group", 30), Col("audits", 9),
+            *(Col(g, 12, "grade") for g in plan.grades), Col("n/a", 8), Col(NOT_GRADED, 11),
+            Col("good_or_better", 15, "percent")]
+
+
+def _figures(stats: Stats, notes: Sequence[Note]) -> list[_Figure]:
+    plan, form = stats.plan, stats.form
+    roles, report = form.roles, form.report
+    label = plan.positive_label
+    count = len(plan.grades)
+    grades = f"{_COUNTS[count]} grades" if count < len(_COUNTS) else f"{count} grades"
+    rows: list[_Figure] = [("audits", stats.audits, None, None, "plain"),
+                           *((*note, "plain") for note in notes)]
+    for field_id in (f for f in (roles.overall, roles.self_assessment) if f):
+        counts = stats.overall[field_id]
+        rows.append((f"{label}, {who(field_id)}'s overall grade", good_or_better(plan, counts),
+                     sum(counts[g] for g in plan.grades),
+                     f"share of the audits given one of the {grades}", "percent"))
+    if roles.overall and roles.self_assessment:
+        both = {k: n for k, n in stats.agreement.items()
+                if k[0] in plan.grades and k[1] in plan.grades}
+        agreed = sum(n for (p, a), n in both.items() if p == a)
+        rows.append((f"{who(roles.self_assessment).capitalize()} and {who(roles.overall)} "
+                     "agree on the overall grade",
+                     agreed / sum(both.values()) if both else None, sum(both.values()), None,
+                     "percent"))
+    for pair in report.pairs:
+        for field_id in (pair.first, pair.second):
+            values = stats.scale_values[field_id]
+            rows.append((f"{pair.title}, {who(field_id)}'s average score", mean(values),
+                         len(values), pair.note or None, "decimal"))
+    for average in report.averages:
+        values = stats.averages[average.title]
+        rows.append((average.title, mean(values), len(values), average.note or None,
+                     "decimal"))
+    for tally in report.tallies:
+        options = form.kind_of(tally.field).values if tally.field in form.by_id else ()
+        for option in (*options, "n/a", NOT_ANSWERED):
+            rows.append((f"{tally.title}: {option}", stats.answers[tally.field][option], None,
+                         None, "plain"))
+    if report.panel is not None:
+        rows.append(("Went to the moderation panel", len(stats.moderated), None,
+                     "see Moderation", "plain"))
+    return rows
 
 
 def write_summary(sheet: Sheet, stats: Stats, *, notes: Sequence[Note]) -> None:
     """Figures, the grade table (all of the breakdowns), agreement, scales, and three charts."""
+    plan, roles = stats.plan, stats.form.roles
+    buckets = grade_buckets(plan)
     figures = [Col("measure", 50), Col("value", 14), Col("audits", 9), Col("note", 40, "wrap")]
-    rows: list[Note] = [("audits", stats.audits, None, None), *notes]
-    for field_id, who in (("overall.auditor", "auditor's"),
-                          ("overall.practitioner", "practitioner's")):
-        counts = stats.overall[field_id]
-        rows.append((f"Good or better, {who} overall grade", good_or_better(counts),
-                     sum(counts[g] for g in GRADES), "share of the audits given one of the "
-                     "four grades"))
-    both = {k: n for k, n in stats.agreement.items() if k[0] in GRADES and k[1] in GRADES}
-    agreed = sum(n for (p, a), n in both.items() if p == a)
-    rows.append(("Practitioner and auditor agree on the overall grade",
-                  agreed / sum(both.values()) if both else None, sum(both.values()), None))
-    for stem, title in SCALES:
-        for who in ("practitioner", "auditor"):
-            values = stats.scale_values[f"{stem}.{who}"]
-            rows.append((f"{title}, {who}'s average score", _mean(values), len(values),
-                         "1 to 5"))
-    rows.append(("Parents' average rating (Q48)", _mean(stats.ratings), len(stats.ratings),
-                 "0 (bad) to 10 (good), over every parent's rating given"))
-    for field_id, title, options in (
-        ("q39.answer", "Thresholds applied appropriately (Q39)", ("Yes", "No")),
-        ("q40.answer", "Level of intervention (Q40)", ("Too High", "Appropriate", "Too Little")),
-    ):
-        for option in (*options, "n/a", "not answered"):
-            rows.append((f"{title}: {option}", stats.answers[field_id][option], None, None))
-    went = len(stats.moderated)
-    rows.append(("Went to the moderation panel", went, None, "see Moderation"))
-    looks = {"Good or better": "percent", "Practitioner and": "percent", "Signs": "decimal",
-             "Recording": "decimal", "Parents'": "decimal"}
     table = sheet.start_table("Figures", figures)
     sheet.append(sheet.header_cells(figures))
-    for measure, value, count, note in rows:
-        look = next((v for k, v in looks.items() if measure.startswith(k)), "plain")
+    for measure, value, count, note, look in _figures(stats, notes):
         sheet.append([sheet.cell(measure), sheet.cell(value, look), sheet.cell(count),
                       sheet.cell(note, "wrap")])
         sheet.grow(table)
 
     sheet.skip()
     sheet.append([sheet.cell("Grades: counts of audits by grade, overall and by section, and "
-                             "the auditor's overall grade by team, category and month")])
-    grade_rows: list[tuple[str, str, Counter[str]]] = [
-        ("overall.auditor", "all audits", stats.overall["overall.auditor"]),
-        ("overall.practitioner", "all audits", stats.overall["overall.practitioner"]),
-        *((field_id, title, stats.sections[field_id]) for field_id, title in SECTION_GRADES),
-    ]
-    for kind in ("team", "category", "month"):
+                             f"the {who(roles.overall)}'s overall grade by team, category "
+                             "and month")])
+    overall = [f for f in (roles.overall, roles.self_assessment) if f]
+    grade_rows = [(f, "all audits", stats.overall[f]) for f in overall]
+    grade_rows += [(f, title, stats.sections[f]) for f, title in plan.section_grades]
+    for kind in (f for f in (roles.team, roles.category, MONTH) if f):
         names = sorted(name for k, name in stats.groups if k == kind)
         grade_rows += [(kind, name, stats.groups[(kind, name)]) for name in names]
     header = sheet.row + 1
-    table = sheet.start_table("Grades", GRADE_TABLE)
-    sheet.append(sheet.header_cells(GRADE_TABLE))
+    cols = grade_table(plan)
+    table = sheet.start_table("Grades", cols)
+    sheet.append(sheet.header_cells(cols))
     where: dict[str, list[int]] = defaultdict(list)
+    section_fields = {f for f, _title in plan.section_grades}
     for measure, group, counts in grade_rows:
-        line = (measure, group, sum(counts.values()), *(counts[b] for b in GRADE_BUCKETS),
-                good_or_better(counts))
-        sheet.append(sheet.cell(v, c.look) for v, c in zip(line, GRADE_TABLE))
+        line = (measure, group, sum(counts.values()), *(counts[b] for b in buckets),
+                good_or_better(plan, counts))
+        sheet.append(sheet.cell(v, c.look) for v, c in zip(line, cols))
         sheet.grow(table)
-        where["section" if measure.startswith("grade.") else measure].append(sheet.row)
-        if measure == "month" and group != "(no date)":
+        where["section" if measure in section_fields else measure].append(sheet.row)
+        if measure == MONTH and group != "(no date)":
             where["trend"].append(sheet.row)
 
-    sheet.skip()
-    sheet.append([sheet.cell("Practitioner's overall grade (rows) against the auditor's "
-                             "(columns)")])
-    matrix = [Col("overall.practitioner", 22, "grade"),
-              *(Col(b, 12, "grade") for b in GRADE_BUCKETS)]
-    sheet.simple_table("Agreement", matrix, [
-        (p, *(stats.agreement[(p, a)] for a in GRADE_BUCKETS)) for p in GRADE_BUCKETS])
+    if roles.overall and roles.self_assessment:
+        sheet.skip()
+        sheet.append([sheet.cell(f"{who(roles.self_assessment).capitalize()}'s overall grade "
+                                 f"(rows) against the {who(roles.overall)}'s (columns)")])
+        matrix = [field_col(plan, roles.self_assessment, 22),
+                  *(Col(b, 12, "grade") for b in buckets)]
+        sheet.simple_table("Agreement", matrix, [
+            (p, *(stats.agreement[(p, a)] for a in buckets)) for p in buckets])
 
     sheet.skip()
-    scale_cols = [Col("measure", 22), Col("practitioner_average", 20, "decimal"),
-                  Col("auditor_average", 16, "decimal"), Col("audits_with_both", 16),
-                  Col("same_score", 11), Col("auditor_higher", 14), Col("auditor_lower", 13)]
+    pairs = stats.form.report.pairs
+    first, second = (who(pairs[0].first), who(pairs[0].second)) if pairs else ("first",
+                                                                                 "second")
+    first, second = (w.replace(" ", "_") for w in (first, second))
+    scale_cols = [Col("measure", 22), Col(f"{first}_average", 20, "decimal"),
+                  Col(f"{second}_average", 16, "decimal"), Col("audits_with_both", 16),
+                  Col("same_score", 11), Col(f"{second}_higher", 14),
+                  Col(f"{second}_lower", 13)]
     sheet.simple_table("Scales", scale_cols, [
-        (title, _mean([p for p, _ in stats.scales[stem]]),
-         _mean([a for _, a in stats.scales[stem]]), len(stats.scales[stem]),
-         sum(p == a for p, a in stats.scales[stem]),
-         sum(a > p for p, a in stats.scales[stem]),
-         sum(a < p for p, a in stats.scales[stem]))
-        for stem, title in SCALES])
-    _add_charts(sheet, header, where)
+        (pair.title, mean([p for p, _ in stats.pairs[pair.title]]),
+         mean([a for _, a in stats.pairs[pair.title]]), len(stats.pairs[pair.title]),
+         sum(p == a for p, a in stats.pairs[pair.title]),
+         sum(a > p for p, a in stats.pairs[pair.title]),
+         sum(a < p for p, a in stats.pairs[pair.title]))
+        for pair in pairs])
+    _add_charts(sheet, stats, header, where)
 
 
-def _add_charts(sheet: Sheet, header: int, where: dict[str, list[int]]) -> None:
-    ws = sheet.ws
-    first_grade, last_grade = 4, 3 + len(GRADES)
-    grades = BarChart()
-    grades.type, grades.title = "col", "Overall grade"
-    grades.y_axis.title = "audits"
-    for row, who in ((where["overall.auditor"][0], "Auditor"),
-                     (where["overall.practitioner"][0], "Practitioner")):
-        grades.series.append(Series(Reference(ws, min_col=first_grade, max_col=last_grade,
-                                              min_row=row, max_row=row), title=who))
-    grades.set_categories(Reference(ws, min_col=first_grade, max_col=last_grade,
-                                    min_row=header, max_row=header))
-    sections = BarChart()
-    sections.type, sections.grouping, sections.overlap = "bar", "stacked", 100
-    sections.title = "Section grades"
-    top, bottom = min(where["section"]), max(where["section"])
-    for offset, grade in enumerate(GRADES):
-        series = Series(Reference(ws, min_col=first_grade + offset, min_row=top,
-                                  max_row=bottom), title=grade)
-        series.graphicalProperties.solidFill = GRADE_COLOURS[grade][0]
-        sections.series.append(series)
-    sections.set_categories(Reference(ws, min_col=2, min_row=top, max_row=bottom))
-    sections.y_axis.title = "audits"
-    charts: list[tuple[Any, str]] = [(grades, "M2"), (sections, "M20")]
+def _add_charts(sheet: Sheet, stats: Stats, header: int, where: dict[str, list[int]]) -> None:
+    ws, plan, roles = sheet.ws, stats.plan, stats.form.roles
+    grade_count = len(plan.grades)
+    charts: list[tuple[Any, str]] = []
+    first_grade, last_grade = 4, 3 + grade_count
+    overall = [f for f in (roles.overall, roles.self_assessment) if f and where[f]]
+    if grade_count and overall:
+        grades = BarChart()
+        grades.type, grades.title = "col", "Overall grade"
+        grades.y_axis.title = "audits"
+        for field_id in overall:
+            row = where[field_id][0]
+            grades.series.append(Series(Reference(ws, min_col=first_grade, max_col=last_grade,
+                                                  min_row=row, max_row=row),
+                                        title=who(field_id).capitalize()))
+        grades.set_categories(Reference(ws, min_col=first_grade, max_col=last_grade,
+                                        min_row=header, max_row=header))
+        charts.append((grades, "M2"))
+    if grade_count and where["section"]:
+        sections = BarChart()
+        sections.type, sections.grouping, sections.overlap = "bar", "stacked", 100
+        sections.title = "Section grades"
+        top, bottom = min(where["section"]), max(where["section"])
+        palette = sheet.styles.palette
+        for offset, grade in enumerate(plan.grades):
+            series = Series(Reference(ws, min_col=first_grade + offset, min_row=top,
+                                      max_row=bottom), title=grade)
+            if grade in palette:
+                series.graphicalProperties.solidFill = palette[grade].fill
+            sections.series.append(series)
+        sections.set_categories(Reference(ws, min_col=2, min_row=top, max_row=bottom))
+        sections.y_axis.title = "audits"
+        charts.append((sections, "M20"))
     if where["trend"]:
         trend = LineChart()
-        trend.title = "Good or better, by month of audit start"
+        trend.title = f"{plan.positive_label}, by month of audit start"
         top, bottom = min(where["trend"]), max(where["trend"])
-        trend.series.append(Series(Reference(ws, min_col=len(GRADE_TABLE), min_row=top,
-                                             max_row=bottom), title="Good or better"))
+        trend.series.append(Series(Reference(ws, min_col=len(grade_table(plan)), min_row=top,
+                                             max_row=bottom), title=plan.positive_label))
         trend.set_categories(Reference(ws, min_col=2, min_row=top, max_row=bottom))
         trend.y_axis.number_format = "0%"
         trend.y_axis.scaling.min, trend.y_axis.scaling.max = 0, 1
@@ -281,11 +214,20 @@ def _add_charts(sheet: Sheet, header: int, where: dict[str, list[int]]) -> None:
 
 
 def allocation_returned(key: tuple[str, str, str], audits: Sequence[tuple[str, str, str]]) -> bool:
-    """An allocation is returned when an audit has its case number and, where the allocation
-    names them, its auditor and audit start date."""
+    """An allocation is returned when an audit has its case and, where the allocation names
+    them, its auditor and start date."""
     case, auditor, start = key
     return any(a[0] == case and (not auditor or a[1] == auditor) and (not start or a[2] == start)
                for a in audits)
+
+
+def _identity_cols(stats: Stats, *, dated: bool) -> list[Col]:
+    """The case and the auditor (and the start date) as the figures' tables head them."""
+    roles, plan = stats.form.roles, stats.plan
+    cols = [field_col(plan, f, 16 if f == roles.auditor else 14) for f in stats.key_fields]
+    if dated and roles.start_date:
+        cols.append(Col(roles.start_date, 14, "date"))
+    return [Col(c.name, c.width) if c.look in ("wrap", "grade") else c for c in cols]
 
 
 def write_completion(sheet: Sheet, stats: Stats, allocations: Sequence[AllocationRow],
@@ -295,27 +237,28 @@ def write_completion(sheet: Sheet, stats: Stats, allocations: Sequence[Allocatio
     for key in audit_keys:
         by_case[key[0]].append(key)
     outstanding = [a for a in allocations if not allocation_returned(a.key, by_case[a.key[0]])]
-    shares = [row[6] for row in stats.answered]
+    shares = [row[-2] for row in stats.answered]
     totals = [
         ("allocated (caseaudit generate --db)", len(allocations)),
         ("returned", len(allocations) - len(outstanding)),
-        ("outstanding", len(outstanding)),
+        (OUTSTANDING, len(outstanding)),
         ("forms in this report", stats.audits),
         ("forms with every question answered", sum(1 for s in shares if s == 1)),
-        ("average share of questions answered", _mean(shares)),
+        ("average share of questions answered", mean([s for s in shares if s is not None])),
     ]
+    roles = stats.form.roles
     outstanding_rows = []
     for a in outstanding:
         sent = dt.date.fromisoformat(a.generated_at[:10])
-        outstanding_rows.append((a.case_number, a.auditor, iso_date(a.audit_start_date),
-                                 a.file_name, sent, (report_date - sent).days))
+        identity = [a.case, *([a.auditor] if roles.auditor else []),
+                    *([iso_date(a.start_date)] if roles.start_date else [])]
+        outstanding_rows.append((*identity, a.file_name, sent, (report_date - sent).days))
+    heads = _identity_cols(stats, dated=True)
     sheet.side_by_side([
         ("Completion", [Col("measure", 36), Col("value", 10, "decimal")], totals),
-        ("Outstanding", [Col("case_number", 14), Col("auditor", 16), Col("audit_start_date", 14),
-                         Col("file_name", 24), Col("allocated_on", 13),
+        (OUTSTANDING.capitalize(), [*heads, Col("file_name", 24), Col("allocated_on", 13),
                          Col("days_since_allocation", 12)], outstanding_rows),
-        ("Answered", [Col("audit_id", 9), Col("case_number", 14), Col("auditor", 16),
-                      Col("audit_start_date", 14), Col("answered", 10), Col("questions", 10),
+        ("Answered", [Col("audit_id", 9), *heads, Col("answered", 10), Col("questions", 10),
                       Col("answered_share", 10, "percent"), Col("unanswered", 60, "wrap")],
          stats.answered),
     ])
@@ -323,18 +266,27 @@ def write_completion(sheet: Sheet, stats: Stats, allocations: Sequence[Allocatio
 
 def write_moderation(sheet: Sheet, stats: Stats) -> None:
     """How many audits went to the panel, and in how many the panel changed the grade."""
-    changed = Counter(row[8] for row in stats.moderated)
+    panel, roles = stats.form.report.panel, stats.form.roles
     totals = [("audits in this report", stats.audits),
               ("went to the moderation panel", len(stats.moderated)),
-              ("panel changed the grade", changed["Yes"]),
-              ("panel kept the grade", changed["No"]),
-              ("not clear from the form", changed["not clear"])]
+              ("panel changed the grade", stats.changed[True]),
+              ("panel kept the grade", stats.changed[False]),
+              (f"{NOT_CLEAR} from the form", stats.changed[None])]
+    cols = [Col("audit_id", 9), *_identity_cols(stats, dated=False),
+            *(Col(f, 16) for f in (roles.team,) if f),
+            *((Col(roles.overall, 16, "grade"),) if roles.overall else ())]
+    changed = Col("panel_changed_grade", 12)
+    for field_id in panel.columns if panel else ():
+        kind = stats.form.kind_of(field_id)
+        if field_id == (panel.changed if panel else None):
+            cols += [Col(field_id, 30, "wrap"), changed]
+        elif kind.is_text:
+            cols.append(Col(field_id, 40, "wrap"))
+        else:
+            cols.append(Col(field_id, 14 if kind.type == "date" else 10))
+    if panel is not None and panel.changed not in panel.columns:
+        cols.append(changed)
     sheet.side_by_side([
         ("ModerationTotals", [Col("measure", 30), Col("value", 9)], totals),
-        ("Moderation", [Col("audit_id", 9), Col("case_number", 14), Col("auditor", 16),
-                        Col("team", 16), Col("overall.auditor", 16, "grade"),
-                        Col("moderation.date", 14), Col("moderation.scaling", 10),
-                        Col("moderation.change_grade", 30, "wrap"),
-                        Col("panel_changed_grade", 12), Col("moderation.actions", 40, "wrap"),
-                        Col("moderation.themes", 40, "wrap")], stats.moderated),
+        ("Moderation", cols, stats.moderated),
     ])

@@ -22,6 +22,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from caseaudit_docx.errors import OutputError
 from caseaudit_docx.generate.outputs import check_new_file
+from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.form import Form
 from caseaudit_docx.register.read import (
     ReportFilter,
     allocations,
@@ -31,12 +33,13 @@ from caseaudit_docx.register.read import (
     iter_current,
 )
 from caseaudit_docx.register.store import Register, register_errors
-from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Sheet, Styles
+from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Sheet, Styles, grade_palette
+from caseaudit_docx.report.plan import plan_of
 from caseaudit_docx.report.sheets import AuditSheets
 from caseaudit_docx.report.summary import (
-    SUMMARY_WIDTHS,
     Note,
     Stats,
+    summary_widths,
     write_completion,
     write_moderation,
     write_summary,
@@ -72,6 +75,7 @@ def write_report(
     db_path: str | Path,
     output: str | Path,
     *,
+    form: Form | None = None,
     filters: ReportFilter | None = None,
     redact: bool = False,
     report_date: dt.date | None = None,
@@ -80,30 +84,36 @@ def write_report(
 ) -> ReportSummary:
     """Write the workbook for the register at ``db_path`` to ``output`` (.xlsx).
 
+    ``form`` (default the bundled one) says what the sheets show: its report part, its roles
+    (identity, filters, redaction) and its grade kind (the grades and their colours).
+    ``filters`` are checked against the form first (a category must be one of its codes).
     ``report_date`` (default today) decides which actions are overdue; ``max_rows`` is the
     row limit of a sheet (Excel's, unless a test wants continuation sooner). The file is
     written under a temporary name and renamed, so a failed run leaves no half workbook.
     """
     output = Path(output)
+    form = load_form(form)
+    filters = (filters or ReportFilter()).check(form)
     check_output(output, force)
-    filters = filters or ReportFilter()
     report_date = report_date or dt.date.today()
+    plan = plan_of(form)
     with register_errors(db_path), Register.open(db_path, create=False) as register:
         book = Workbook(write_only=True)
-        styles = Styles(book)
-        summary = Sheet(book, styles, "Summary", widths=SUMMARY_WIDTHS)
+        styles = Styles(book, grade_palette(plan.grade_kind))
+        summary = Sheet(book, styles, "Summary", widths=summary_widths(plan))
         completion, moderation = (Sheet(book, styles, title)
                                   for title in ("Completion", "Moderation"))
-        sheets = AuditSheets(book, styles, redact=redact, report_date=report_date,
+        sheets = AuditSheets(book, styles, form, redact=redact, report_date=report_date,
                              max_rows=max_rows)
         try:
-            stats = Stats(redact=redact)
+            stats = Stats(form, redact=redact)
             failures = failed_files(register)
             sheets.add_failures(failures)
-            for audit in iter_current(register, current_audit_ids(register, filters)):
+            ids = current_audit_ids(register, filters, form=form)
+            for audit in iter_current(register, ids):
                 stats.add(audit)
                 sheets.add(audit)
-            sent = [a for a in allocations(register) if filters.in_dates(a.audit_start_date)]
+            sent = [a for a in allocations(register) if filters.in_dates(a.start_date)]
             keys = audit_keys(register)
             responses = sheets.close()
             notes: list[Note] = [

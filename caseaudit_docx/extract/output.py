@@ -1,0 +1,55 @@
+"""``caseaudit extract``'s output: records as JSON or JSON Lines, or only their problems.
+
+Kept out of the CLI so that the command makes one call and only prints: each line comes with
+whether it belongs on stderr (a file that could not be read, in one line), and the caller
+decides the exit status from that.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from caseaudit_docx.errors import CaseAuditError, InputError
+from caseaudit_docx.extract.extract import extract_files
+from caseaudit_docx.model.form import Form
+
+FORMATS = ("json", "jsonl")
+
+
+@dataclass(frozen=True)
+class OutputLine:
+    """A line to print; ``error`` lines (a file that failed) go to stderr."""
+
+    text: str
+    error: bool = False
+
+
+def extract_output(paths: Sequence[str | Path], *, form: Form | None = None,
+                   fmt: str = "json", problems: bool = False) -> Iterator[OutputLine]:
+    """The lines ``caseaudit extract`` prints for ``paths``, as each form is read.
+
+    ``json`` gives one pretty document at the end: the record itself when one file was named,
+    else a list; ``jsonl`` a record per line as it is read; ``problems`` only the problems,
+    one line each ("file: field: level: message"). A file that cannot be read gives one error
+    line, and the others go on.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")
+    records = []
+    for path, result in extract_files(paths, form=form):
+        if isinstance(result, CaseAuditError):
+            yield OutputLine(f"caseaudit: {result}", error=True)
+        elif problems:
+            for problem in result.problems:
+                yield OutputLine(f"{path}: {problem}")
+        elif fmt == "jsonl":
+            yield OutputLine(json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            records.append(result.to_dict())
+    if not problems and fmt == "json" and records:
+        single = len(paths) == 1 and not Path(paths[0]).is_dir()
+        yield OutputLine(json.dumps(records[0] if single else records, ensure_ascii=False,
+                                    indent=2))
