@@ -89,7 +89,8 @@ def main() -> None:
         print(f"  {name:29} {len(forms) / median:8.1f} forms/s  "
               f"{1000 * median / len(forms):6.2f} ms/form  ratio to floor {median / floor:5.2f}")
     ratio = statistics.median(timings["caseaudit extract"]) / floor
-    print(f"extraction / floor = {ratio:.2f} (target <= 2.00): {'met' if ratio <= 2 else 'NOT met'}")
+    verdict = "met" if ratio <= 2 else "NOT met"
+    print(f"extraction / floor = {ratio:.2f} (target <= 2.00): {verdict}")
 
 
 if __name__ == "__main__":

@@ -27,11 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from caseaudit_docx.generate.generate import default_template, generate_forms
 from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.model.matching import header_fields
 
 FORM = bundled_form()
-from caseaudit_docx.generate.generate import DEFAULT_TEMPLATE, generate_forms
-from caseaudit_docx.model.matching import header_fields
+DEFAULT_TEMPLATE = default_template(FORM)
+PLACEHOLDER_TEXT = FORM.placeholder
 
 FIELDS = [f.id for f in header_fields(FORM)]
 TARGET = 3.0
@@ -85,7 +87,7 @@ def naive_docxtpl(rows: list[dict[str, str]], outdir: Path) -> float:
         members = [(info.filename, package.read(info)) for info in package.infolist()]
     document = dict(members)["word/document.xml"].decode("utf-8")
     head, *rest = document.split(PLACEHOLDER_TEXT, len(FIELDS))
-    tagged = head + "".join("{{ %s }}" % f + part for f, part in zip(FIELDS, rest))
+    tagged = head + "".join("{{ " + f + " }}" + part for f, part in zip(FIELDS, rest))
     template = io.BytesIO()
     with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as out:
         for name, blob in members:

@@ -12,11 +12,11 @@ import pytest
 from caseaudit_docx.errors import NotAFormError
 from caseaudit_docx.extract.extract import extract_bytes, extract_file, extract_files
 from caseaudit_docx.model.description import bundled_form
-
-FORM = bundled_form()
 from samples import wordfill
 
 from .conftest import ROOT, soffice_or_skip
+
+FORM = bundled_form()
 
 #: A value of each kind as an auditor might type it, and the value it must give.
 TYPED = {

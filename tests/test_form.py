@@ -9,10 +9,10 @@ import pytest
 from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.model.form import Answer, Label, Table
 
-FORM = bundled_form()
-
 from .conftest import ROOT, SHARED, squash_spaces
 from .fieldsmd import FIELDS_MD, contract_fields
+
+FORM = bundled_form()
 
 #: The form's text as exported from the council's .docx (a copy of shared/seed/).
 SEED = ROOT / "docs" / "case_audit_template_v3.2.txt"
@@ -37,7 +37,8 @@ def test_model_covers_every_contract_id_and_no_other() -> None:
 
 def test_model_kinds_match_contract() -> None:
     contract = contract_fields()
-    wrong = {f.id: (f.kind.name, contract[f.id]) for f in FORM.fields if f.kind.name != contract[f.id]}
+    wrong = {f.id: (f.kind.name, contract[f.id]) for f in FORM.fields
+             if f.kind.name != contract[f.id]}
     assert wrong == {}
 
 

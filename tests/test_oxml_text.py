@@ -8,8 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caseaudit_docx.model.description import bundled_form
-
-FORM = bundled_form()
 from caseaudit_docx.oxml.package import read_package_bytes
 from caseaudit_docx.oxml.text import (
     DEFAULT_PLACEHOLDER_TEXTS,
@@ -19,6 +17,8 @@ from caseaudit_docx.oxml.text import (
 from caseaudit_docx.oxml.view import ControlView, ParagraphView, TableView
 
 from .oxmlbuild import TBL_PR, build_docx, cell, p, r, sdt, view
+
+FORM = bundled_form()
 
 PLACEHOLDER_RUN = (
     '<w:r w:rsidRPr="00F1"><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'

@@ -1,4 +1,4 @@
-"""The bundled samples: made by samples/make_samples.py, and each extracts to its expected record."""
+"""The bundled samples: made by samples/make_samples.py; each extracts to its expected record."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import pytest
 
 from caseaudit_docx.extract.extract import extract_file
 from caseaudit_docx.model.description import bundled_form
-
-FORM = bundled_form()
 from samples.make_samples import SAMPLES
 
 from .conftest import ROOT
+
+FORM = bundled_form()
 
 SAMPLE_DIR = ROOT / "samples"
 

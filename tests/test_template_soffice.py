@@ -9,9 +9,9 @@ import pytest
 from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.model.form import Label
 
-FORM = bundled_form()
-
 from .conftest import convert_to_pdf, pdf_text, squash_spaces
+
+FORM = bundled_form()
 
 pytestmark = pytest.mark.soffice
 

@@ -31,7 +31,7 @@ def test_missing_or_folder(tmp_path: Path, make, message: str) -> None:
 def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "big.docx"
     path.write_bytes(b"x" * 2048)
-    with pytest.raises(UnsafeFileError, match="2 KB, far too large to be a .docx file"):
+    with pytest.raises(UnsafeFileError, match=r"2 KB, far too large to be a \.docx file"):
         read_user_file(path, limit=1024, what="a .docx file", error=NotAFormError,
                        too_large=UnsafeFileError)
 

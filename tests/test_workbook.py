@@ -259,8 +259,8 @@ def test_completion_and_moderation(built: dict[str, Any]) -> None:
     completion = book["Completion"]
     totals = {r["measure"]: r["value"] for r in rows(completion, "Completion")}
     assert totals["allocated (caseaudit generate --db)"] == 3
-    assert (totals["returned"], totals["outstanding"]) == (2, 1)
-    [outstanding] = rows(completion, "Outstanding")
+    assert (totals["returned"], totals["not yet returned"]) == (2, 1)
+    [outstanding] = rows(completion, "NotReturned")
     assert outstanding["case_number"] == "9999" and outstanding["days_since_allocation"] == 30
     answered = {r["case_number"]: r for r in rows(completion, "Answered")}
     f1 = answered["F-1"]

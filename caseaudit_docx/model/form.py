@@ -230,6 +230,7 @@ class Report:
     tallies: tuple[Tally, ...] = ()
     panel: Panel | None = None
     person_sections: tuple[str, ...] = ()  # sections with a sheet of their own (Parents)
+    person_columns: tuple[str, ...] | None = None  # shown before them (default: roles.shown)
 
 
 @dataclass(frozen=True)

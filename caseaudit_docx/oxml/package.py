@@ -260,7 +260,8 @@ class _Parts:
             total += info.file_size
         if total > limits.max_total_size:
             raise UnsafeFileError(
-                f"would unpack to {megabytes(total)} in total (limit {megabytes(limits.max_total_size)}); "
+                f"would unpack to {megabytes(total)} in total "
+                f"(limit {megabytes(limits.max_total_size)}); "
                 "refusing a possible zip bomb",
                 path=path,
             )

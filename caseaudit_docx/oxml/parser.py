@@ -67,7 +67,8 @@ def parse_part(
         message = f"is damaged: its part {name} cannot be read as XML"
         raise NotAFormError(message, path=path) from exc
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    doctype = docinfo.doctype  # type: ignore[union-attr]  # lxml-stubs miss DocInfo.doctype
+    if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise UnsafeFileError(_DTD_MESSAGE.format(name=name), path=path)
     return root
 

@@ -211,7 +211,8 @@ def _stylesheet(root_template: str) -> etree.XSLT:
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" '
         f"{namespaces}>{root_template}{_TEMPLATES}</xsl:stylesheet>",
     )
-    return etree.XSLT(etree.XML(source), access_control=etree.XSLTAccessControl.DENY_ALL)
+    deny_all = etree.XSLTAccessControl.DENY_ALL  # type: ignore[attr-defined]  # not in lxml-stubs
+    return etree.XSLT(etree.XML(source), access_control=deny_all)
 
 
 _DOCUMENT = _stylesheet(_DOCUMENT_ROOT)

@@ -1,9 +1,9 @@
 """Plain, frozen views of a document as a reader of the page sees it.
 
-The reader in :mod:`caseaudit_docx.oxml.text` turns ``word/document.xml`` into these records, so
-that locating fields (:mod:`caseaudit_docx.extract.locate`) never sees an lxml element. Text here is the
-*accepted* view (tracked insertions in, deletions out), with every content control unwrapped and
-every control that still shows its placeholder read as empty.
+The reader in :mod:`caseaudit_docx.oxml.text` turns ``word/document.xml`` into these records,
+so that locating fields (:mod:`caseaudit_docx.extract.locate`) never sees an lxml element. Text
+here is the *accepted* view (tracked insertions in, deletions out), with every content control
+unwrapped and every control that still shows its placeholder read as empty.
 """
 
 from __future__ import annotations

@@ -155,7 +155,10 @@ class AuditSheets:
                     *self._group_cols(rows), Col("overdue", 10), Col("days_overdue", 13)]
             table = re.sub(r"\W", "", title) or f"Group{number + 1}"
             self.groups.append((rows, cols, self._sheet(title, table, cols)))
-        self.parent_cols = [*self.key_cols, *(col(f) for f in shown),
+        person_columns = form.report.person_columns
+        self.beside_people = [f for f in (shown if person_columns is None else person_columns)
+                              if f not in self.left_out]
+        self.parent_cols = [*self.key_cols, *(col(f) for f in self.beside_people),
                             *(col(f, 30 if plan.field(f).kind.is_text else 12)
                               for f in plan.person_fields if f not in self.left_out)]
         self.parents = self._sheet("Parents", "Parents", self.parent_cols)
@@ -226,7 +229,7 @@ class AuditSheets:
         people = [f for f in self.plan.person_fields if f not in self.left_out]
         if any(text_of(record, f) for f in people):
             self._row(self.parents, self.parent_cols, (
-                *key, *(value(record, f) for f in self.shown),
+                *key, *(value(record, f) for f in self.beside_people),
                 *(value(record, f) for f in people)), scrub)
         if any(text_of(record, f) for f in self.commentary_fields):
             overall = [value(record, form.roles.overall)] if form.roles.overall else []

@@ -36,7 +36,7 @@ __all__ = ["Note", "Stats", "summary_widths", "write_completion", "write_moderat
 
 #: Allocations not yet returned: the Completion measure, and (capitalised) the table that
 #: lists them. (Not a grade, whatever a form's grades are called.)
-OUTSTANDING = "outstanding"
+NOT_RETURNED = "not yet returned"
 _COUNTS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 Note = tuple[str, Any, Any, "str | None"]  # measure, value, audits, note
@@ -241,7 +241,7 @@ def write_completion(sheet: Sheet, stats: Stats, allocations: Sequence[Allocatio
     totals = [
         ("allocated (caseaudit generate --db)", len(allocations)),
         ("returned", len(allocations) - len(outstanding)),
-        (OUTSTANDING, len(outstanding)),
+        (NOT_RETURNED, len(outstanding)),
         ("forms in this report", stats.audits),
         ("forms with every question answered", sum(1 for s in shares if s == 1)),
         ("average share of questions answered", mean([s for s in shares if s is not None])),
@@ -256,7 +256,7 @@ def write_completion(sheet: Sheet, stats: Stats, allocations: Sequence[Allocatio
     heads = _identity_cols(stats, dated=True)
     sheet.side_by_side([
         ("Completion", [Col("measure", 36), Col("value", 10, "decimal")], totals),
-        (OUTSTANDING.capitalize(), [*heads, Col("file_name", 24), Col("allocated_on", 13),
+        ("NotReturned", [*heads, Col("file_name", 24), Col("allocated_on", 13),
                          Col("days_since_allocation", 12)], outstanding_rows),
         ("Answered", [Col("audit_id", 9), *heads, Col("answered", 10), Col("questions", 10),
                       Col("answered_share", 10, "percent"), Col("unanswered", 60, "wrap")],
