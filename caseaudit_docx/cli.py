@@ -47,6 +47,22 @@ _FORM_OPTION = click.option(
     help="The form: a bundled form's name (default case-audit-3.2) or a description file.")
 
 
+def _forms(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+           ) -> tuple[Form, ...]:
+    """--form given once or more (the versions of a form), each loaded as :func:`_form` does;
+    none given is the default form."""
+    from caseaudit_docx.model.description import load_form
+
+    return tuple(load_form(value) for value in values) or (load_form(None),)
+
+
+_FORMS_OPTION = click.option(
+    "--form", "forms", callback=_forms, metavar="FORM", multiple=True,
+    help="The form: a bundled form's name (default case-audit-3.2) or a description file. "
+         "Give it once per version of the form: each document is read by the one it fits "
+         "best.")
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="caseaudit")
 def cli() -> None:
@@ -223,7 +239,7 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
                      help="Only audits of this category (one of the form's codes)."),
         click.option("--redact", is_flag=True, help="Leave child names out of the workbook."),
         click.option("--force", is_flag=True, help="Replace the workbook if it exists."),
-        _FORM_OPTION,
+        _FORMS_OPTION,
     ]
     for option in reversed(options):
         command = option(command)
@@ -233,20 +249,22 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_DB_OPTION
-@_FORM_OPTION
-def ingest(paths: tuple[Path, ...], db: Path, form: Form) -> None:
+@_FORMS_OPTION
+def ingest(paths: tuple[Path, ...], db: Path, forms: tuple[Form, ...]) -> None:
     """Read returned forms (files or folders) into the register.
 
     Word's lock files (~$…) are skipped. Same bytes again are unchanged; a changed form is a
     new revision. Forms that cannot be filed are recorded as failed and listed; the exit
-    status is still 0, as they are in the register's list of what to chase.
+    status is still 0, as they are in the register's list of what to chase. With --form given
+    for each version of the form, each document is read by the version it fits best.
 
     Example: caseaudit ingest returned/ --db audits.db
     """
     from caseaudit_docx.register.ingest import ingest as ingest_paths
 
     with _TerminalProgress("Reading forms") as bar:
-        summary = ingest_paths(paths, db, form=form, progress=lambda p: bar(p.done, p.total))
+        summary = ingest_paths(paths, db, forms=forms,
+                               progress=lambda p: bar(p.done, p.total))
     _echo_failures(summary.failures)
     click.echo(f"{db}: {summary.line()}")
 
@@ -255,8 +273,12 @@ def ingest(paths: tuple[Path, ...], db: Path, form: Form) -> None:
 @_report_options
 @_DB_OPTION
 def report(output: Path, date_from: str | None, date_to: str | None, team: str | None,
-           category: str | None, redact: bool, force: bool, form: Form, db: Path) -> None:
+           category: str | None, redact: bool, force: bool, forms: tuple[Form, ...],
+           db: Path) -> None:
     """Write the Excel workbook of the register's current audits.
+
+    Audits read by several versions of a form (give --form for each; bundled ones are found
+    by name) are lined up by field id, and the Audits sheet names each audit's form.
 
     Example: caseaudit report -o audits.xlsx --from 2019-04-01 --team "Blue Team"
     """
@@ -264,7 +286,7 @@ def report(output: Path, date_from: str | None, date_to: str | None, team: str |
     from caseaudit_docx.report.workbook import write_report
 
     filters = ReportFilter(date_from, date_to, team, category)
-    click.echo(write_report(db, output, form=form, filters=filters, redact=redact,
+    click.echo(write_report(db, output, forms=forms, filters=filters, redact=redact,
                             force=force).line())
 
 
@@ -273,10 +295,11 @@ def report(output: Path, date_from: str | None, date_to: str | None, team: str |
 @_report_options
 def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_to: str | None,
             team: str | None, category: str | None, redact: bool, force: bool,
-            form: Form) -> None:
+            forms: tuple[Form, ...]) -> None:
     """Ingest forms and write the workbook in one step.
 
-    No register is kept: the temporary one is deleted afterwards.
+    No register is kept: the temporary one is deleted afterwards. With --form given for each
+    version of the form, each document is read by the version it fits best.
 
     Example: caseaudit collate samples/ -o audits.xlsx
     """
@@ -284,7 +307,7 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
     from caseaudit_docx.report.collate import collate as collate_paths
 
     with _TerminalProgress("Reading forms") as bar:
-        summary = collate_paths(paths, output, form=form,
+        summary = collate_paths(paths, output, forms=forms,
                                 filters=ReportFilter(date_from, date_to, team, category),
                                 redact=redact, force=force,
                                 progress=lambda p: bar(p.done, p.total))
@@ -311,3 +334,6 @@ def history(case: str, db: Path) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="caseaudit")
+
+
+from caseaudit_docx import cli_form as _cli_form  # noqa: E402, F401  (registers `caseaudit form`)

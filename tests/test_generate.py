@@ -451,7 +451,7 @@ def test_another_forms_messages_use_its_own_labels(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         prepare_template(letter, form=form)
     assert "'Practice Quality Review (Northbridge, version 1.0)'" in str(caught.value)
-    assert "no 'Case reference' label above a value cell" in str(caught.value)
+    assert "no 'Case reference' label above or beside a value cell" in str(caught.value)
     with pytest.raises(InputError, match=r"\{case_number\} is not a header field"):
         generate_forms(cases, tmp_path / "out", form=form, name="{case_number}.docx")
 

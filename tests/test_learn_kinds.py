@@ -99,3 +99,18 @@ def test_a_drop_down_of_known_items_is_that_scale_and_of_others_a_choice_of_them
 def test_kind_from_hint_asks_the_rules_in_order() -> None:
     assert rules.kind_from_hint(["1 No, not at all", "5 Yes, completely"], V) == BUNDLED["score"]
     assert rules.kind_from_hint(["Auditor notes"], V) is None
+
+
+def test_a_question_asking_by_when_dates_no_free_text_column() -> None:
+    from caseaudit_docx.learn.evidence import Evidence, kind_of
+
+    asking = ("1.1 Does the plan say who does what, by when?",)
+    assert kind_of(None, Evidence(("Comments",), asking, ()), V)[0] == V.text
+    # a column heading that names no content leaves the question's wording to speak
+    assert kind_of(None, Evidence(("Parent 1 response",), ("Q44. Date of contact",), ()),
+                   V)[0] == V.date
+    # a label naming the field itself is asked every rule, whatever the heading above
+    assert kind_of(None, Evidence(("Notes",), ("Review date",), (), own=True), V)[0] == V.date
+    # a scale in the question's wording is still its answers'
+    graded = ("Overall score (Inadequate, Requires Improvement, Good, Outstanding)",)
+    assert kind_of(None, Evidence(("Auditor notes",), graded, ()), V)[0] == BUNDLED["grade"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from caseaudit_docx.learn.draft import (
+    beside_rows,
+    beside_rule,
     is_bare_answer,
     is_question_row,
     paragraph_rule,
@@ -20,9 +22,9 @@ from caseaudit_docx.learn.ids import (
 )
 from caseaudit_docx.learn.roles import guess_roles
 from caseaudit_docx.learn.vocabulary import vocabulary
-from caseaudit_docx.learn.wording import question_number
+from caseaudit_docx.learn.wording import printed_version, question_number
 from caseaudit_docx.model.description import bundled_form
-from caseaudit_docx.model.form import Answer, Label, Paragraph, Row, Table
+from caseaudit_docx.model.form import Answer, Form, Label, Paragraph, Roles, Row, Section, Table
 from caseaudit_docx.oxml.layout import CellLayout, ControlLayout, ParagraphLayout, RowLayout
 from caseaudit_docx.oxml.layout import TableLayout as TL
 
@@ -140,3 +142,61 @@ def test_roles_rule_from_header_labels() -> None:
     assert not notes
     alone, notes = guess_roles(bundled_form().fields[9:12], "header", V)
     assert alone.case == "q1.notes" and notes
+
+
+def _pair_row(key: str, *pairs: tuple[str, str], label: str | None = None) -> Row:
+    cells: list[Label | Answer] = []
+    for text, fid in pairs:
+        cells += [Label((text,), shaded=True), Answer(fid, "text", fid)]
+    return Row(key, tuple(cells), label or pairs[0][0])
+
+
+def test_label_beside_value_rows_and_tables() -> None:
+    header = Table("", (_pair_row("a", ("Case reference", "#0"), ("Review date", "#1")),
+                        _pair_row("b", ("Team", "#2"))), (3.0, 3.0, 3.0, 3.0))
+    assert beside_rows(header) == {0, 1}  # a table of label-value rows: its single pairs too
+    grade = _pair_row("g", ("Overall score (Inadequate, Good)", "#5"))
+    question = Row("q", (Label(("Q1. Asked?",)), Answer("#3", "text", "#3"),
+                         Answer("#4", "text", "#4")), "Q1. Asked?")
+    mixed = Table("", (question, grade, _pair_row("m", ("Worker", "#6"), ("Team", "#7"))),
+                  (3.0, 3.0, 3.0, 3.0))
+    assert beside_rows(mixed) == {2}  # a lone pair among questions is a question row
+    numbered = Table("", (_pair_row("n", ("1. First", "#8"), ("Second", "#9")),), (3.0,) * 4)
+    assert beside_rows(numbered) == frozenset()
+
+
+def test_a_value_beside_its_label_answers_that_label() -> None:
+    table = beside_rule(Table("", (_pair_row("a", ("Case reference", "#0"),
+                                              ("Review\ndate", "#1")),), (3.0,) * 4))
+    first, second = table.rows[0].answers
+    assert first.question is None  # the row's own label already
+    assert second.question == "Review date"
+    found = evidence_of(table)
+    assert found["#1"].question == ("Review date",) and found["#1"].own
+
+
+def test_a_table_of_labels_beside_values_before_the_questions_is_the_header() -> None:
+    header = Table("", (_pair_row("a", ("Case reference", "#0"), ("Worker", "#1")),), (3.0,) * 4)
+    asks = Table("", (Row("h", (Label(("Narrative",), shaded=True, bold=True),
+                                Label(("Notes",)))),
+                      Row("q", (Label(("Q1. x",)), Answer("#2", "text", "#2")), "Q1. x")),
+                 (3.0, 3.0))
+    keys, _ = table_sections([(header, None), (asks, None)], V)
+    assert keys == ["header", "narrative"]
+
+
+def test_a_check_box_is_no_role_and_not_prefilled() -> None:
+    kinds = {"text": V.text, V.checkbox.name: V.checkbox}
+    row = Row("r", (Label(("Child seen alone",)), Answer("seen", V.checkbox.name, "seen"),
+                    Label(("Child name",)), Answer("child", "text", "child")), "Child seen alone")
+    form = Form(name="f", version="1", title="f", sections=(Section("header", "Case details"),),
+                blocks=(Table("header", (row,), (3.0,) * 4),), kinds=kinds,
+                roles=Roles(case="child"))
+    roles, _ = guess_roles(form.fields, "header", V)
+    assert roles.child == "child" and roles.prefill == ("child",)
+
+
+def test_version_printed_in_a_title() -> None:
+    assert printed_version("Case audit template (3.3 revised March 2024)") == "3.3"
+    assert printed_version("Westmoor review (version 2.1)") == "2.1"
+    assert printed_version("Audit 2024") is None

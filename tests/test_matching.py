@@ -1,4 +1,5 @@
-"""The one label normaliser, the one similarity test and the one "value under its label" rule."""
+"""The one label normaliser, the one similarity test and the one "value of its label" rule
+(under it, else beside it)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caseaudit_docx.model.matching import (
+    BESIDE,
+    UNDER,
     alike,
     compact,
     grid_cells,
     label_key,
+    label_values,
+    values_beside,
     values_under,
 )
 
@@ -86,3 +91,26 @@ def test_a_value_cell_under_two_labels_is_the_leftmost_labels() -> None:
 
 def test_labels_with_no_cell_below_or_out_of_range_get_nothing() -> None:
     assert values_under({"a": 1, "b": 5}, grid_cells([1, 1]), grid_cells([1])) == {}
+
+
+def test_a_value_beside_its_label_is_the_writable_cell_just_right_of_it() -> None:
+    # "Case" | value | "Worker" | value | "Team" (its right cell is missing)
+    assert values_beside({"case": 0, "worker": 2, "team": 4}, {1, 3}) == {"case": 1,
+                                                                          "worker": 3}
+    # a label's own cell is never another's value, writable or not
+    assert values_beside({"a": 0, "b": 1}, {1, 2}) == {"b": 2}
+
+
+def test_label_values_take_the_value_under_else_beside() -> None:
+    labels = grid_cells([1, 1, 1, 1])
+    # labels over values: every cell under a label is written in
+    assert label_values({"case": 0, "team": 1}, labels, grid_cells([1, 1, 1, 1]),
+                        values_below={0, 1, 2, 3}, values_in_row=set()) == {
+        "case": (UNDER, 0), "team": (UNDER, 1)}
+    # labels beside values, a row of printed labels below: beside
+    assert label_values({"case": 0, "worker": 2}, labels, grid_cells([1, 1, 1, 1]),
+                        values_below={1, 3}, values_in_row={1, 3}) == {
+        "case": (BESIDE, 1), "worker": (BESIDE, 3)}
+    # the last row of a table: nothing below
+    assert label_values({"team": 0}, grid_cells([1, 1]), [], values_below=set(),
+                        values_in_row={1}) == {"team": (BESIDE, 1)}

@@ -172,6 +172,19 @@ def test_a_label_over_two_columns_has_its_value_under_its_first_column() -> None
         "C-1", "Click here to enter text.", "T"]
 
 
+def test_layout_finds_values_beside_their_labels_and_never_fills_a_label() -> None:
+    """"Case Number" | value | "Team" | value over "Child Name" | value: the cell under a label
+    prints another label, so each value is the one just right of its label."""
+    body = table(label("Case Number") + cell(block_sdt()) + label("Team") + cell("<w:p/>"),
+                 label("Child Name") + cell(block_sdt()) + label("Notes") + cell(block_sdt()))
+    root, located = fill(body, {"case_number": "C-1", "team": "T", "child_name": "Bo"})
+    assert located == {"case_number": "layout", "team": "layout", "child_name": "layout"}
+    first, second = ([text_of(tc) for tc in tr.findall("w:tc", NS)]
+                     for tr in root.findall(".//w:tr", NS))
+    assert first == ["Case Number", "C-1", "Team", "T"]  # the bare cell beside "Team" too
+    assert second == ["Child Name", "Bo", "Notes", "Click here to enter text."]
+
+
 def test_a_value_cell_under_two_labels_is_the_first_labels() -> None:
     body = table(label("Case Number") + label("Team"), cell(block_sdt(), span=2))
     _, located = fill(body, {"case_number": "C-1", "team": "T"})

@@ -274,6 +274,24 @@ def test_other_office_packages(tmp_path, main_name, main_type, expected):
     assert expected in refusal(tmp_path, data).message
 
 
+DOTM = "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
+
+
+@pytest.mark.parametrize("main_type", [DOTX, DOTM])
+def test_a_template_is_read_only_where_a_blank_is_wanted(main_type):
+    data = build_docx(main_type=main_type)
+    with pytest.raises(NotAFormError, match="template"):
+        read_package_bytes(data, "blank.dotx")
+    package = read_package_bytes(data, "blank.dotx", blank=True)
+    assert package.document.tag == f"{{{W}}}document"
+
+
+@pytest.mark.parametrize("main_type", [DOCM, XLSX])
+def test_a_blank_is_still_a_word_document_or_template(main_type):
+    with pytest.raises(NotAFormError):
+        read_package_bytes(build_docx(main_type=main_type), "x.docx", blank=True)
+
+
 @pytest.mark.parametrize("main_name", ["word/document.xml", "word/document2.xml"])
 def test_strict_ooxml(tmp_path, main_name):
     data = build_docx(

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from caseaudit_docx.errors import InputError
+from caseaudit_docx.errors import FormError, InputError
 from caseaudit_docx.files import read_user_file
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form, derived
@@ -145,6 +145,12 @@ def match_columns(
                 f"columns {listed} both give {fid}; choose one with --map "
                 f"(e.g. --map {names[1]!r}= to ignore the second)", path=path)
     case = form.field(form.roles.case)
+    if case.id not in {f.id for f in header_fields(form)}:
+        # a form learned from a blank whose header the learner could not place: without this,
+        # the message below would ask for a column the case list may well have
+        raise FormError(f"form {form.key!r} does not pre-fill its case field {case.id!r}: add "
+                        "it, and the other fields a case list gives, to roles.prefill in the "
+                        "form's description")
     if case.id not in by_field:
         examples = " or ".join(repr(n) for n in dict.fromkeys(
             (case.question or case.alias, *case.synonyms[:1])) if n)

@@ -117,11 +117,11 @@ def prepare_template(
         case = form.field(form.roles.case)
         raise InputError(f"is not a form like {form.title!r}: none of its header fields were "
                          f"found (no tagged controls, no {case.question or case.alias!r} label "
-                         "above a value cell)", path=where)
+                         "above or beside a value cell)", path=where)
     if missing:
         names = ", ".join(f"{form.field(f).question!r} ({f})" for f in missing)
         raise InputError(f"has no place for {names}: no control tagged with the field and no "
-                         "cell under its label", path=where)
+                         "cell under or beside its label", path=where)
     return prepared
 
 

@@ -6,7 +6,9 @@ match a field of the earlier description takes that field whole (id, kind, alias
 wording overrides); rows keep their keys, tables their sections, and the form its roles,
 report and variables. Questions are matched by wording, never by number ("Q12" may now be
 "Q13"). A field the earlier form did not have gets a new id, and a note says so; a field of the
-earlier form the blank no longer has is noted too.
+earlier form the blank no longer has is noted too. The version is the one the blank's title
+prints when it prints one (a revision is a new version; its key must not clash with the
+earlier form's), else the earlier form's.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from caseaudit_docx.model.kinds import Kind
 from caseaudit_docx.model.matching import alike, label_key
 
 from .ids import unique
-from .wording import wording_key
+from .wording import printed_version, wording_key
 
 RowPlace = tuple[int, int]  # (table index, row index) among a form's tables
 
@@ -82,9 +84,15 @@ def carry_over(form: Form, earlier: Form, *, name: str | None = None,
     """``form`` (learned from a blank) with the earlier form's names where they match.
 
     ``tagged`` are the field ids the blank's own control tags gave: those are the earlier
-    form's fields of that id, whatever their wording.
+    form's fields of that id, whatever their wording. ``version`` (given) wins over the
+    version the title prints, which wins over the earlier form's.
     """
     notes: list[str] = []
+    printed = printed_version(form.title)
+    if version is None and printed and printed != earlier.version:
+        version = printed
+        notes.append(f"version {printed!r} is the one the blank's title prints (the earlier "
+                     f"form is {earlier.version!r}); give --version to choose another")
     rows = match_rows(form, earlier)
     fields = _match_fields(form, earlier, rows, set(tagged))
     kinds = dict(earlier.kinds)

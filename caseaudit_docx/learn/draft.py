@@ -5,13 +5,16 @@ The rules here decide what each cell *is*: printed text (a :class:`Label`) or a 
 rules of :mod:`.kinds` and :mod:`.ids` name it later). A cell holding a content control is an
 answer; so is an empty cell of a question row under a column where other rows hold controls
 (the bare-answer-cell rule: the council's form lets people type into some cells directly).
+A row whose cells alternate printed labels and answers ("Case reference" | value | "Worker" |
+value) is read label beside value: each value answers the label just left of it
+(:func:`beside_rows`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from caseaudit_docx.model.form import Answer, Block, Cell, Label, Paragraph, Row, Table
 from caseaudit_docx.oxml.layout import (
@@ -127,7 +130,7 @@ def table_rule(table: TableLayout, controls: dict[str, ControlLayout | None],
                          f"table; its last cells are left out")
             cells = _trimmed(cells, len(table.widths_cm))
         rows.append(Row(f"#row{len(rows)}", tuple(cells), row_label(cells)))
-    return Table("", tuple(rows), table.widths_cm)
+    return beside_rule(Table("", tuple(rows), table.widths_cm))
 
 
 def answer_control(cell: CellLayout) -> ControlLayout | None:
@@ -171,6 +174,56 @@ def row_label(cells: Sequence[Cell]) -> str | None:
     return text or None
 
 
+def beside_pairs(row: Row) -> list[tuple[Label, Answer]] | None:
+    """A row's cells as (label, value) pairs when they alternate printed label and answer
+    ("Case reference" | value | "Worker" | value; empty cells at either end aside) and the
+    first label is no numbered question; else None."""
+    cells = list(row.cells)
+    while cells and isinstance(cells[0], Label) and not cells[0].text.strip():
+        cells.pop(0)
+    while cells and isinstance(cells[-1], Label) and not cells[-1].text.strip():
+        cells.pop()
+    if not cells or len(cells) % 2:
+        return None
+    pairs = []
+    for label, value in zip(cells[::2], cells[1::2]):
+        if not (isinstance(label, Label) and label.text.strip() and isinstance(value, Answer)):
+            return None
+        pairs.append((label, value))
+    return None if question_number(pairs[0][0].text) is not None else pairs
+
+
+def beside_rows(table: Table) -> frozenset[int]:
+    """The label-beside-value rule: the rows (indices) whose values each answer the label just
+    left of them. A row of two or more label-value pairs is one; so is every row of a table
+    whose rows holding answers all alternate labels and values, one pair each or more (a
+    column of "Case reference" | value rows)."""
+    pairs = {i: beside_pairs(r) for i, r in enumerate(table.rows) if r.answers}
+    if pairs and all(p is not None for p in pairs.values()):
+        return frozenset(pairs)
+    return frozenset(i for i, p in pairs.items() if p is not None and len(p) > 1)
+
+
+def beside_rule(table: Table) -> Table:
+    """``table`` with each value of a label-beside-value row worded as its own label, the one
+    just left of it (the row itself stays known by its first label)."""
+    rows = list(table.rows)
+    for index in beside_rows(table):
+        row = rows[index]
+        cells = []
+        for before, cell in zip((None, *row.cells), row.cells):
+            if isinstance(cell, Answer) and isinstance(before, Label) and (
+                    _wording(before) != row.label):
+                cell = replace(cell, question=_wording(before))
+            cells.append(cell)
+        rows[index] = Row(row.key, tuple(cells), row.label)
+    return Table(table.section, tuple(rows), table.widths_cm)
+
+
+def _wording(label: Label) -> str:
+    return label.text.replace("\n", " ").strip()
+
+
 def _answer(fid: str, cell: CellLayout, control: ControlLayout) -> Answer:
     date_format = control.date_format if control.type == "date" else None
     return Answer(fid, "text", control.alias or fid, span=cell.span,
@@ -203,6 +256,8 @@ def _restored(block: Block, names: dict[str, str], found: dict[str, str]) -> Blo
     rows = []
     for row in block.rows:
         cells = tuple(Label(tuple(fix(line) for line in c.lines), c.span, c.shaded, c.bold)
-                      if isinstance(c, Label) else c for c in row.cells)
+                      if isinstance(c, Label)
+                      else replace(c, question=fix(c.question)) if c.question else c
+                      for c in row.cells)
         rows.append(Row(row.key, cells, fix(row.label) if row.label else row.label))
     return Table(block.section, tuple(rows), block.widths_cm)

@@ -4,6 +4,11 @@ The kind of an answer is asked of the evidence in this order: its control (a che
 picker, a list), the column heading nearest above it (the one its field's ``column`` is), the
 row's own wording (its question), then the labels further up its column. The first with an
 opinion wins; none gives free text, with a note unless the heading names free text.
+
+A label naming the field itself (the label over or beside its value, a column heading) may
+make it a date by its wording ("Review date", "By when"); a question row's wording speaks of
+the question, so under a heading that names free text ("Comments", "Notes") its "by when?"
+does not make the comments a date.
 """
 
 from __future__ import annotations
@@ -15,18 +20,21 @@ from caseaudit_docx.model.form import Answer, Label, Table, grid_cells
 from caseaudit_docx.model.kinds import Kind
 from caseaudit_docx.oxml.layout import ControlLayout
 
-from .kinds import is_free_text, kind_from_control, kind_from_hint
+from .draft import beside_rows
+from .kinds import WORDING_RULES, is_free_text, kind_from_control, kind_from_hint
 from .vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
 class Evidence:
     """The printed labels an answer is read with: its heading (nearest shaded or bold label
-    above, else the nearest label), its row's wording, and every label above, nearest first."""
+    above, else the nearest label), its row's wording (for a value beside its label, that
+    label), and every label above, nearest first."""
 
     heading: tuple[str, ...]
     question: tuple[str, ...]
     above: tuple[tuple[str, ...], ...]
+    own: bool = False  # ``question`` is the field's own label (a value beside its label)
 
 
 def labels_above(table: Table, row_index: int, column: int) -> list[Label]:
@@ -43,6 +51,7 @@ def labels_above(table: Table, row_index: int, column: int) -> list[Label]:
 def evidence_of(table: Table) -> dict[str, Evidence]:
     """Provisional answer id -> its evidence, for every answer of ``table``."""
     out = {}
+    beside = beside_rows(table)
     for index, row in enumerate(table.rows):
         column = 0
         for cell in row.cells:
@@ -50,10 +59,12 @@ def evidence_of(table: Table) -> dict[str, Evidence]:
                 above = labels_above(table, index, column)
                 heading = next((a for a in above if a.shaded or a.bold),
                                above[0] if above else None)
-                question = (row.label,) if row.label else ()
+                wording = cell.question or row.label
+                question = (wording,) if wording else ()
                 out[cell.field] = Evidence(
                     heading.lines if heading else (), question,
-                    tuple(a.lines for a in above if a is not heading))
+                    tuple(a.lines for a in above if a is not heading),
+                    own=index in beside)
             column += cell.span
     return out
 
@@ -64,9 +75,13 @@ def kind_of(control: ControlLayout | None, evidence: Evidence, vocab: Vocabulary
     kind = kind_from_control(control, vocab)
     if kind is not None:
         return kind, True
-    for lines in (evidence.heading, evidence.question, *evidence.above):
+    question_rules = None if evidence.own or not is_free_text(evidence.heading, vocab) else (
+        WORDING_RULES)
+    asked = ((evidence.heading, None), (evidence.question, question_rules),
+             *((lines, None) for lines in evidence.above))
+    for lines, rules in asked:
         if lines:
-            kind = kind_from_hint(lines, vocab)
+            kind = kind_from_hint(lines, vocab, rules)
             if kind is not None:
                 return kind, True
     return vocab.text, False

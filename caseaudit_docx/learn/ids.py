@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from caseaudit_docx.model.form import Answer, Label, Row, Section, Table, grid_cells
 from caseaudit_docx.model.kinds import Kind
 
+from .draft import beside_rows
 from .vocabulary import Vocabulary
 from .wording import Number, question_number, slug
 
@@ -143,13 +144,15 @@ def table_sections(tables_and_headings: Iterable[tuple[Table, str | None]],
     """The section rule: a heading paragraph names the section of the table after it; else a
     table is the section its heading row names (its first cell). Tables of labels and values
     before the first table of questions are the form's header; a table without a heading
-    carries on the section before it."""
+    carries on the section before it. Rows of labels beside their values ask nothing: such a
+    table before the first table of questions is the header too."""
     keys: list[str] = []
     sections: dict[str, Section] = {}
     titles: dict[str, str] = {}
     questions_seen = False
     for table, heading in tables_and_headings:
-        asks = any(r.label for r in table.rows)
+        beside = beside_rows(table)
+        asks = any(r.label for i, r in enumerate(table.rows) if i not in beside)
         first = table.rows[0].cells[0] if table.rows and table.rows[0].cells else None
         title = heading
         if title is None and isinstance(first, Label) and (first.shaded or first.bold) and (

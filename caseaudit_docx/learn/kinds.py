@@ -151,9 +151,16 @@ HINT_RULES: tuple[HintRule, ...] = (
 )
 
 
-def kind_from_hint(lines: Sequence[str], vocab: Vocabulary) -> Kind | None:
-    """The kind one printed label gives, by the first hint rule with an opinion."""
-    for rule in HINT_RULES:
+#: The hint rules a question's wording is asked under a heading that names free text: a scale
+#: it prints is its answers', but its "by when?" does not make a comments column a date.
+WORDING_RULES: tuple[HintRule, ...] = tuple(r for r in HINT_RULES if r is not date_kind)
+
+
+def kind_from_hint(lines: Sequence[str], vocab: Vocabulary,
+                   rules: Sequence[HintRule] | None = None) -> Kind | None:
+    """The kind one printed label gives, by the first hint rule (of ``rules``, all by default)
+    with an opinion."""
+    for rule in HINT_RULES if rules is None else rules:
         kind = rule(lines, vocab)
         if kind is not None:
             return kind

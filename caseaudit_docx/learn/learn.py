@@ -10,7 +10,6 @@ is a note, never a silent guess; the result always loads back as a description.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,9 +26,7 @@ from .evidence import assign_kinds
 from .ids import field_ids, row_keys, table_sections, unique
 from .roles import guess_roles
 from .vocabulary import Vocabulary, vocabulary
-from .wording import slug
-
-_VERSION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)+)(?![\d.])")
+from .wording import printed_version, slug, without_version
 
 
 @dataclass(frozen=True)
@@ -43,8 +40,8 @@ class Learned:
 def open_blank(blank: str | Path | bytes) -> DocxPackage:
     """The blank's package, read with the same safety checks as any returned form."""
     if isinstance(blank, bytes):
-        return read_package_bytes(blank, "blank.docx")
-    return read_package(blank)
+        return read_package_bytes(blank, "blank.docx", blank=True)
+    return read_package(blank, blank=True)
 
 
 def learn_form(blank: str | Path | bytes, *, based_on: Form | None = None,
@@ -53,8 +50,9 @@ def learn_form(blank: str | Path | bytes, *, based_on: Form | None = None,
 
     ``based_on`` is the earlier version's description: fields whose question wording and
     column still match keep its ids, kinds, aliases and synonyms, and the form keeps its
-    roles, report, variables and section keys. ``name`` and ``version`` default to the
-    earlier form's, else to the title's words and the version number it prints.
+    roles, report, variables and section keys. ``name`` defaults to the earlier form's, else
+    to the title's words; ``version`` to the version number the title prints, else the
+    earlier form's, else "1".
     """
     layout = read_layout(open_blank(blank))
     return learn_layout(layout, based_on=based_on, name=name, version=version)
@@ -116,8 +114,6 @@ def _standalone(draft: Draft, vocab: Vocabulary, name: str | None, version: str 
     )
     roles, role_notes = guess_roles(form.fields, vocab.header_key, vocab)
     notes.extend(role_notes)
-    notes.insert(0, f"found {len(form.fields)} fields in {len(tables)} tables and "
-                    f"{len(sections)} sections")
     return replace(form, roles=roles), notes
 
 
@@ -188,13 +184,12 @@ def _placeholder_roles() -> Roles:
 
 
 def _name_of(title: str) -> str:
-    words = slug(_VERSION.sub("", title), limit=4).replace("_", "-")
+    words = slug(without_version(title), limit=4).replace("_", "-")
     return words or "form"
 
 
 def _version_of(title: str) -> str:
-    found = _VERSION.search(title)
-    return found.group(1) if found else "1"
+    return printed_version(title) or "1"
 
 
 __all__ = ["Learned", "learn_form", "learn_layout", "open_blank"]

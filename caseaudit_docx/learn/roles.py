@@ -2,7 +2,8 @@
 
 With no earlier version to say, roles come from the header labels the vocabulary knows
 ("Case Number", "Name of Auditor"). An audit needs a case field; when none is recognised the
-first field stands in, and a note says so.
+first field stands in, and a note says so. A check box names nobody and cannot be filled
+with text, so it is no role's and not pre-filled.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def guess_roles(fields: Sequence[Field], header: str, vocab: Vocabulary
                 ) -> tuple[Roles, list[str]]:
     """Roles from the header section's fields (all fields when it has none)."""
     notes: list[str] = []
-    candidates = [f for f in fields if f.section == header] or list(fields)
+    values = [f for f in fields if f.kind.type != "checkbox"]
+    candidates = [f for f in values if f.section == header] or values
     found: dict[str, str | None] = {}
     for role, phrases in vocab.roles.items():
         hit = find_role(candidates, phrases)

@@ -22,6 +22,7 @@ _NUMBER = re.compile(
     r"|(?P<letter>[A-Za-z])[.):](?=\s|$)"
     r")\s*"
 )
+_VERSION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)+)(?![\d.])")
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _VARIABLE = re.compile(
     r"\{\{\s*(?P<var>[A-Za-z_]\w*)\s*(?:\|\s*default\(\s*(?P<q>[\"'])(?P<default>.*?)(?P=q)\s*\))?"
@@ -64,6 +65,17 @@ def wording_key(label: str) -> str:
     a label that is only a number ("1.") keeps the number."""
     key = label_key(without_number(label))
     return key or label_key(label)
+
+
+def printed_version(title: str) -> str | None:
+    """The version number a title prints ("Case audit template (3.3 revised March 2024)"
+    -> "3.3"), or None."""
+    found = _VERSION.search(title)
+    return found.group(1) if found else None
+
+
+def without_version(title: str) -> str:
+    return _VERSION.sub("", title)
 
 
 def without_parentheses(text: str) -> str:

@@ -14,14 +14,18 @@ model, never from strings spelled out in code, so a new form version brings its 
 
 Where a row of labels sits over a row of values (the header tables), :func:`values_under` says
 which value cell is each label's; the locator (reading) and :mod:`caseaudit_docx.oxml.fill`
-(writing) both ask it, so a value is read from the cell it would be written to.
+(writing) both ask it, so a value is read from the cell it would be written to. Where labels
+stand beside their values ("Case reference" | value | "Worker" | value), the value is the cell
+just right of its label (:func:`values_beside`); :func:`label_values` is the one rule for a
+document whose layout is not known beforehand: the value cell under the label, else the one
+beside it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -107,6 +111,36 @@ def values_under(labels: Mapping[str, int], label_cells: Sequence[GridCell],
     return out
 
 
+def values_beside(labels: Mapping[str, int], values: Collection[int]) -> dict[str, int]:
+    """Field id -> index of its value cell in the label's own row: the cell just right of the
+    label, when it is one a person writes in (``values``: the indices of such cells) and no
+    other label's own cell."""
+    printed = set(labels.values())
+    return {field_id: index + 1 for field_id, index in labels.items()
+            if index + 1 in values and index + 1 not in printed}
+
+
+#: Where :func:`label_values` found a value: in the row below its label, or in its own row.
+UNDER, BESIDE = "under", "beside"
+
+
+def label_values(labels: Mapping[str, int], label_cells: Sequence[GridCell],
+                 value_cells: Sequence[GridCell], *, values_below: Collection[int],
+                 values_in_row: Collection[int]) -> dict[str, tuple[str, int]]:
+    """Field id -> (UNDER or BESIDE, index of its value cell), for a row whose layout is not
+    known beforehand: the value cell under the label (:func:`values_under`, in the row below,
+    whose cells ``value_cells`` are), else the one beside it (:func:`values_beside`, in the
+    label's own row). ``values_below`` and ``values_in_row`` are the indices of the cells of
+    each row a person writes in: a printed label under or beside a label is no one's value.
+    """
+    under = {f: i for f, i in values_under(labels, label_cells, value_cells).items()
+             if i in values_below}
+    out = {f: (UNDER, i) for f, i in under.items()}
+    rest = {f: i for f, i in labels.items() if f not in out}
+    out.update((f, (BESIDE, i)) for f, i in values_beside(rest, values_in_row).items())
+    return out
+
+
 def header_fields(form: Form) -> tuple[Field, ...]:
     """The fields generation fills and a case list gives (the form's ``prefill`` role)."""
     return form.prefill_fields
@@ -122,18 +156,20 @@ class HeaderLabel:
 
 @derived
 def header_labels(form: Form) -> tuple[HeaderLabel, ...]:
-    """Each header field with its label as printed: whole, and its first line only, since
-    "Category of Case" may lose its "(EH, CIN, CP & LAC)" line. Ids and aliases are left out
-    on purpose: a cell printed "Auditor" elsewhere on the form must not pass for a header label.
-    Worked out once per form object."""
+    """Each header field with its label as printed (over its value, or just left of it): whole,
+    and its first line only, since "Category of Case" may lose its "(EH, CIN, CP & LAC)" line.
+    Ids and aliases are left out on purpose: a cell printed "Auditor" elsewhere on the form
+    must not pass for a header label. Worked out once per form object."""
     wanted = {f.id: f for f in header_fields(form)}
     found: dict[str, list[str]] = {fid: [] for fid in wanted}
     for table in form.tables:
-        for above, below in zip(table.rows, table.rows[1:]):
-            for label, answer in zip(above.cells, below.cells):
-                if (isinstance(label, Label) and isinstance(answer, Answer)
-                        and answer.field in wanted):
-                    found[answer.field] += [label.text, label.lines[0]]
+        pairs = [p for above, below in zip(table.rows, table.rows[1:])
+                 for p in zip(above.cells, below.cells)]
+        pairs += [p for row in table.rows for p in zip(row.cells, row.cells[1:])]
+        for label, answer in pairs:
+            if (isinstance(label, Label) and isinstance(answer, Answer)
+                    and answer.field in wanted and label.text.strip()):
+                found[answer.field] += [label.text, label.lines[0]]
     out = []
     for fid, fld in wanted.items():
         names = [*found[fid], fld.question]

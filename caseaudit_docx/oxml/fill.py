@@ -16,10 +16,13 @@ ooxml-facts.md §4), "\\r\\n", "\\r" and "\\v" (Word's manual line break) become
 
 Controls are found by ``w:tag`` (our template tags each with its field id) or, in a council's
 own untagged copy, by layout: the header tables print a row of labels above a row of values, so
-the value for a field sits in the row below its label, in the same grid column (the one rule
-:func:`~caseaudit_docx.model.matching.values_under`, which extraction reads by too). Which
-printed text is which field's label is for the caller to say (``match_labels``), from the form
-model.
+the value for a field sits in the row below its label, in the same grid column; or they print
+each label beside its value ("Case reference" | value | "Worker" | value), so the value is the
+cell just right of it. That is the one rule
+:func:`~caseaudit_docx.model.matching.label_values`, asked with the cells a person writes in
+(a control, or nothing printed), so a printed label is never taken for a value; extraction
+reads by the same rule. Which printed text is which field's label is for the caller to say
+(``match_labels``), from the form model.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from caseaudit_docx.errors import InputError
-from caseaudit_docx.model.matching import values_under
+from caseaudit_docx.model.matching import UNDER, label_values
 
 from .build import PLACEHOLDER_STYLE
 from .ns import W, grid_number, qn
@@ -196,25 +199,32 @@ class _Cell:
 
 def _by_layout(root: etree._Element, fields: Collection[str], match: LabelMatcher,
                taken: Sequence[etree._Element]) -> dict[str, etree._Element]:
-    """Each field's value slot: the control (or bare cell) under the cell printing its label."""
+    """Each field's value slot: the control (or bare cell) under the cell printing its label,
+    else the one just right of it."""
     out: dict[str, etree._Element] = {}
     for tbl in root.iter(_TBL):
         rows = [_cells(tr) for tr in _rows(tbl)]
-        for index, row in enumerate(rows[:-1]):
+        for index, row in enumerate(rows):
             matched = {f: i for f, i in match([c.text for c in row]).items()
                        if f in fields and f not in out and i < len(row)}
             if not matched:
                 continue
-            below = rows[index + 1]
+            below = rows[index + 1] if index + 1 < len(rows) else []
             if index + 2 < len(rows) and not any(c.text or _has_control(c) for c in below):
                 below = rows[index + 2]  # a blank row inserted between labels and values
-            under = values_under(matched, [(c.start, c.span) for c in row],
-                                 [(c.start, c.span) for c in below])
-            for fid, j in under.items():
-                slot = _slot_of(below[j])
+            places = label_values(matched, [(c.start, c.span) for c in row],
+                                  [(c.start, c.span) for c in below],
+                                  values_below=_writable(below), values_in_row=_writable(row))
+            for fid, (where, j) in places.items():
+                slot = _slot_of((below if where == UNDER else row)[j])
                 if not any(_overlap(slot, t) for t in (*taken, *out.values())):
                     out[fid] = slot
     return out
+
+
+def _writable(row: Sequence[_Cell]) -> set[int]:
+    """The cells of a row a person writes in: those holding a control or printing nothing."""
+    return {i for i, c in enumerate(row) if _has_control(c) or not c.text}
 
 
 def _overlap(a: etree._Element, b: etree._Element) -> bool:

@@ -71,18 +71,24 @@ class DocxPackage:
     document_xml: bytes | None = field(default=None, repr=False)
 
 
-def read_package(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> DocxPackage:
+def read_package(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS,
+                 blank: bool = False) -> DocxPackage:
     """Open the .docx at ``path`` read-only. Raises :class:`NotAFormError` (or its subclass
-    :class:`UnsafeFileError`) with a one-line message when the file cannot be a form."""
+    :class:`UnsafeFileError`) with a one-line message when the file cannot be a form.
+
+    ``blank``: the file is wanted as a blank form (to learn from or check against), so a Word
+    template (.dotx, .dotm) is accepted too; its body reads like a document's, and nothing of
+    a macro-enabled one but its XML is ever read."""
     path = Path(path)
     _refuse_lock_file(path)
     data = read_user_file(path, limit=limits.max_file_size, what="a .docx file",
                           error=NotAFormError, too_large=UnsafeFileError)
-    return read_package_bytes(data, path, limits=limits)
+    return read_package_bytes(data, path, limits=limits, blank=blank)
 
 
 def read_package_bytes(
-    data: bytes, path: str | os.PathLike[str] | None = None, *, limits: Limits = DEFAULT_LIMITS
+    data: bytes, path: str | os.PathLike[str] | None = None, *, limits: Limits = DEFAULT_LIMITS,
+    blank: bool = False,
 ) -> DocxPackage:
     """Like :func:`read_package`, for a file already in memory; ``path`` names it in messages."""
     where = Path(path) if path is not None else None
@@ -102,7 +108,7 @@ def read_package_bytes(
         ) from None
     with archive:
         parts = _Parts(archive, len(data), limits, where)
-        main, main_xml, glossary, modified, title = parts.read_docx()
+        main, main_xml, glossary, modified, title = parts.read_docx(templates=blank)
     return DocxPackage(
         path=where,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -204,6 +210,11 @@ _OTHER_MAIN = {
     "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml":
         "is a macro-enabled PowerPoint presentation (.pptm), not a Word document",
 }
+#: Word templates (.dotx, .dotm): blanks, accepted where a blank is wanted.
+_TEMPLATE_MAINS = frozenset({
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+})
 _STRICT = (
     "is saved as Strict Open XML, which this tool cannot read; "
     "open it in Word and save it as 'Word Document (*.docx)'"
@@ -338,10 +349,10 @@ class _Parts:
         return list(_cached(("rels", folder, data), parse))
 
     def read_docx(
-        self,
+        self, *, templates: bool = False,
     ) -> tuple[etree._Element, bytes, dict[str, str], str | None, str | None]:
         """The main document's root and bytes, glossary placeholders, dcterms:modified and
-        dc:title."""
+        dc:title. ``templates``: a Word template's main part is accepted as a document's."""
         path = self._path
         if not self.has("[Content_Types].xml"):
             raise NotAFormError(self._describe_foreign_zip(), path=path)
@@ -353,6 +364,8 @@ class _Parts:
         if main is None or not self.has(main):
             main = "word/document.xml"
         content_type = overrides.get(main.lower()) or defaults.get(_extension(main))
+        if templates and content_type in _TEMPLATE_MAINS:
+            content_type = _DOCX_MAIN
         if content_type in _OTHER_MAIN:
             raise NotAFormError(_OTHER_MAIN[content_type], path=path)
         if content_type != _DOCX_MAIN or not self.has(main):

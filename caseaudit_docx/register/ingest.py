@@ -3,9 +3,11 @@
 Reading a form costs milliseconds of XML parsing, writing it to SQLite far less, so extraction
 is spread over the CPU cores (a process pool fed small chunks of paths) while the main process
 hashes files, skips bytes the register already holds and writes results in order, one
-transaction per chunk. Every worker reads with the same form: it receives the form's
+transaction per chunk. Every worker reads with the same forms: it receives each form's
 description (JSON text, which crosses between processes as plain text whatever the form holds)
-once, when it starts, and keeps the loaded form for every form it reads. Progress is reported
+once, when it starts, and keeps the loaded forms for every document it reads. Given several
+forms (the versions of a council's form), each document is read by the one it fits best
+(:mod:`caseaudit_docx.extract.choose`) and packed by that form's roles. Progress is reported
 through a callback, so the library stays free of any user interface; the CLI turns it into a
 progress bar on a terminal.
 """
@@ -23,9 +25,10 @@ from pathlib import Path
 
 from caseaudit_docx.errors import CaseAuditError
 from caseaudit_docx.files import find_forms
-from caseaudit_docx.model.description import form_from_json, form_to_json, load_form
+from caseaudit_docx.model.description import form_from_json, form_to_json
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.record import ERROR, Problem, Record
+from caseaudit_docx.register.pack import form_of, given_forms
 from caseaudit_docx.register.store import (
     FAILED,
     UNCHANGED,
@@ -87,31 +90,35 @@ def _file_info(path: Path) -> tuple[FileInfo, Problem | None]:
 
 _Result = tuple[PackedRecord | None, tuple[Problem, ...]]
 
-#: The form a worker process reads with, loaded once by :func:`_start_worker`.
-_worker_form: Form | None = None
+#: The forms a worker process reads with, loaded once by :func:`_start_worker`.
+_worker_forms: tuple[Form, ...] = ()
 
 
-def _start_worker(form_json: str) -> None:
-    """A worker's start: load the form from its description once; leave Ctrl-C to the main
-    process, which rolls back and stops the workers cleanly."""
-    global _worker_form
+def _start_worker(*form_jsons: str) -> None:
+    """A worker's start: load the forms from their descriptions once; leave Ctrl-C to the
+    main process, which rolls back and stops the workers cleanly."""
+    global _worker_forms
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_form = form_from_json(form_json, where="the form of this ingest")
+    _worker_forms = tuple(form_from_json(text, where="a form of this ingest")
+                          for text in form_jsons)
 
 
-def _read(path: str, extractor: Extractor | None, form: Form) -> Record:
-    """The real extraction unless a test gives its own (imported here: the pool sends names)."""
+def _read(path: str, extractor: Extractor | None, forms: Sequence[Form]) -> Record:
+    """The real extraction unless a test gives its own (imported here: the pool sends names):
+    by the one form, or by the form of several that the document fits best."""
     if extractor is not None:
         return extractor(path)
-    from caseaudit_docx.extract.extract import extract_file
+    from caseaudit_docx.extract.choose import extract_best_file
 
-    return extract_file(path, form=form)
+    return extract_best_file(path, forms)
 
 
-def _extract_one(path: str, extractor: Extractor | None, form: Form) -> _Result:
-    """A form read and packed for the register, or why it could not be read."""
+def _extract_one(path: str, extractor: Extractor | None, forms: Sequence[Form]) -> _Result:
+    """A form read and packed for the register (by the roles of the form that read it), or
+    why it could not be read."""
     try:
-        return pack(_read(path, extractor, form), form), ()
+        record = _read(path, extractor, forms)
+        return pack(record, form_of(record, forms) or forms[0]), ()
     except CaseAuditError as exc:
         return None, (Problem(None, ERROR, exc.message),)
     except Exception as exc:
@@ -119,15 +126,15 @@ def _extract_one(path: str, extractor: Extractor | None, form: Form) -> _Result:
 
 
 def _extract_many(paths: Sequence[str], extractor: Extractor | None,
-                  form: Form | None = None) -> list[_Result]:
+                  forms: Sequence[Form] = ()) -> list[_Result]:
     """One task of the pool: a few paths, so that process hops cost little per form.
 
-    ``form`` is given in this process; a worker reads with the form it loaded on starting.
+    ``forms`` are given in this process; a worker reads with the forms it loaded on starting.
     """
-    form = form or _worker_form
-    if form is None:
-        raise RuntimeError("a worker started without its form")
-    return [_extract_one(path, extractor, form) for path in paths]
+    forms = forms or _worker_forms
+    if not forms:
+        raise RuntimeError("a worker started without its forms")
+    return [_extract_one(path, extractor, forms) for path in paths]
 
 
 @dataclass
@@ -200,7 +207,8 @@ def ingest(
     paths: Iterable[str | Path],
     db_path: str | Path,
     *,
-    form: Form | None = None,
+    form: Form | Sequence[Form] | None = None,
+    forms: Sequence[Form] | None = None,
     workers: int | None = None,
     chunk_size: int = 8,
     progress: Callable[[Progress], None] | None = None,
@@ -208,17 +216,19 @@ def ingest(
 ) -> IngestSummary:
     """Ingest the forms under ``paths`` into the register at ``db_path``.
 
-    Every form is read with ``form`` (default the bundled one), whose roles say which fields
-    are an audit's identity; the register notes the form's name and version with each
-    revision. ``workers`` defaults to the CPU count; 1 reads in this process. ``chunk_size``
-    files go to a worker as one task and are written in one transaction. ``extractor`` (a
-    picklable function of a path) stands in for
-    :func:`caseaudit_docx.extract.extract.extract_file` in tests.
+    Every document is read with ``form`` (default the bundled one), whose roles say which
+    fields are an audit's identity; the register notes the form's name and version with each
+    revision. Given several forms (``forms``, or a sequence as ``form``), each document is read
+    by the one it fits best, and one that fits none is recorded as failed, naming the closest.
+    ``workers`` defaults to the CPU count; 1 reads in this process. ``chunk_size`` files go
+    to a worker as one task and are written in one transaction. ``extractor`` (a picklable
+    function of a path) stands in for :func:`caseaudit_docx.extract.choose.extract_best_file`
+    in tests; its records are packed by the form given of their name and version.
     ``progress`` is called after each file is written; an exception it raises (Ctrl-C
     included) stops the ingest with every file before the current one committed.
     """
     found = find_forms(paths)
-    form = load_form(form)
+    chosen = given_forms(form, forms)
     workers = max(1, workers or os.cpu_count() or 1)
     with register_errors(db_path), Register.open(db_path) as register:
         writer = _Writer(register, len(found.files), progress)
@@ -226,18 +236,18 @@ def ingest(
         if workers == 1 or len(found.files) <= chunk_size:
             for chunk in chunks:
                 todo = [item.info.path for item in chunk if item.outcome is None]
-                writer.write(chunk, _extract_many(todo, extractor, form))
+                writer.write(chunk, _extract_many(todo, extractor, chosen))
         else:
-            _run_pool(chunks, writer, extractor, form, workers)
+            _run_pool(chunks, writer, extractor, chosen, workers)
     writer.summary.lock_files = found.lock_files
     return writer.summary
 
 
 def _run_pool(chunks: Iterator[list[_Item]], writer: _Writer, extractor: Extractor | None,
-              form: Form, workers: int) -> None:
+              forms: Sequence[Form], workers: int) -> None:
     """Keep the pool a few chunks ahead of the writer; on any interruption, stop it at once."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                               initargs=(form_to_json(form),))
+                               initargs=tuple(form_to_json(form) for form in forms))
     pending: deque[tuple[list[_Item], Future[list[_Result]]]] = deque()
     try:
         for chunk in chunks:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from caseaudit_docx.errors import FormError
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.kinds import DATE
@@ -142,3 +144,27 @@ def pack(record: Record, form: Form | None = None) -> PackedRecord:
                      for fid, fv in record.fields.items()),
         problems=problems,
     )
+
+
+def given_forms(form: Form | Sequence[Form] | None = None,
+                forms: Sequence[Form] | None = None) -> tuple[Form, ...]:
+    """The forms a call names, in order: ``form`` (one, or several) then ``forms``; none named
+    is the bundled one. The same form twice counts once; two different forms of one name and
+    version cannot both be told apart in the register, so they are a :class:`FormError`."""
+    named = [form] if isinstance(form, Form) else list(form or ())
+    named += list(forms or ())
+    out: list[Form] = []
+    for each in named or [load_form(None)]:
+        same = next((f for f in out if f.key == each.key), None)
+        if same is None:
+            out.append(each)
+        elif same != each:
+            raise FormError(f"two different forms given are both {each.name} {each.version}; "
+                            "give each revision its own version")
+    return tuple(out)
+
+
+def form_of(record: Record, forms: Sequence[Form]) -> Form | None:
+    """The form of ``forms`` that read ``record`` (by its name and version), or None."""
+    return next((f for f in forms if (f.name, f.version) == (record.template_name,
+                                                             record.template_version)), None)

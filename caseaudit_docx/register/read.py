@@ -296,3 +296,11 @@ def audit_keys(register: Register) -> list[tuple[str, str, str]]:
     return [(case, auditor, start) for case, auditor, start in register.conn.execute(
         "SELECT case_key, auditor_key, start_key FROM audits")]
 
+
+
+def current_forms(register: Register) -> list[tuple[str, str]]:
+    """The forms (name, version) that read the current revisions, in the order first met."""
+    return [(name, version) for name, version in register.conn.execute(
+        "SELECT r.template_name, r.template_version FROM audits a"
+        " JOIN revisions r ON r.id = a.current_revision_id"
+        " GROUP BY r.template_name, r.template_version ORDER BY min(r.id)")]

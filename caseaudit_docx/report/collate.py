@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.register.ingest import IngestSummary, Progress, ingest
+from caseaudit_docx.register.pack import given_forms
 from caseaudit_docx.register.read import ReportFilter
 from caseaudit_docx.report.workbook import ReportSummary, check_output, write_report
 
@@ -35,7 +35,8 @@ def collate(
     paths: Iterable[str | Path],
     output: str | Path,
     *,
-    form: Form | None = None,
+    form: Form | Sequence[Form] | None = None,
+    forms: Sequence[Form] | None = None,
     filters: ReportFilter | None = None,
     redact: bool = False,
     force: bool = False,
@@ -44,16 +45,18 @@ def collate(
 ) -> CollateSummary:
     """Ingest ``paths`` into a temporary register and write the workbook to ``output``.
 
-    The forms are read, and the workbook written, with ``form`` (default the bundled one).
+    The forms are read, and the workbook written, with ``form`` (default the bundled one);
+    given several (``forms``, or a sequence as ``form``), each document is read by the one it
+    fits best and the workbook lines their fields up by id.
     """
-    form = load_form(form)
-    filters = (filters or ReportFilter()).check(form)  # fail fast: before reading anything
+    given = given_forms(form, forms)
+    filters = (filters or ReportFilter()).check(given[0])  # fail fast: before reading anything
     check_output(Path(output), force)  # and on the output
     folder = tempfile.mkdtemp(prefix="caseaudit-")
     try:
         db = Path(folder) / "register.db"
-        read = ingest(paths, db, form=form, progress=progress)
-        written = write_report(db, output, form=form, filters=filters, redact=redact,
+        read = ingest(paths, db, forms=given, progress=progress)
+        written = write_report(db, output, forms=given, filters=filters, redact=redact,
                                force=force, report_date=report_date)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

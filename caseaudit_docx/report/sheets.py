@@ -20,9 +20,10 @@ from openpyxl.utils import get_column_letter
 from caseaudit_docx.model.form import Field, Form
 from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.normalise import normalise
-from caseaudit_docx.model.record import Record
+from caseaudit_docx.model.record import Problem, Record
 from caseaudit_docx.register.read import CurrentAudit, FailedFile
 from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Col, Sheet, Styles
+from caseaudit_docx.report.layout import form_label
 from caseaudit_docx.report.plan import GroupRows, Plan, plan_of, text_of
 
 
@@ -123,8 +124,10 @@ class AuditSheets:
     """
 
     def __init__(self, book: Workbook, styles: Styles, form: Form, *, redact: bool,
-                 report_date: dt.date, max_rows: int = EXCEL_MAX_ROWS) -> None:
+                 report_date: dt.date, max_rows: int = EXCEL_MAX_ROWS,
+                 show_form: bool = False) -> None:
         self.book, self.styles, self.form = book, styles, form
+        self.show_form = show_form  # an Audits column naming the form that read each audit
         self.plan = plan = plan_of(form)
         roles = form.roles
         self.redact, self.report_date = redact, report_date
@@ -138,6 +141,7 @@ class AuditSheets:
         self.who = [f for f in (roles.team, roles.auditor) if f and f not in self.left_out]
         self.audit_fields = [f for f in form.report.audit_columns if f not in self.left_out]
         self.audit_cols = [Col("audit_id", 9), *(col(f) for f in self.audit_fields),
+                           *([Col("form", 18)] if show_form else []),
                            Col("source_file", 40), Col("saved_at", 17, "datetime"),
                            Col("revisions", 10), Col("problems", 10)]
         self.audits = self._sheet("Audits", "Audits", self.audit_cols, "C2")
@@ -210,8 +214,14 @@ class AuditSheets:
 
     # -- one audit -------------------------------------------------------------------------------
 
-    def add(self, audit: CurrentAudit) -> None:
-        record, form = audit.record, self.form
+    def add(self, audit: CurrentAudit, *, form: Form | None = None,
+            notice: Problem | None = None) -> None:
+        """One audit on every sheet. ``form`` is the form that read it (default the sheets'
+        own): Responses lists its fields in its wording. ``notice`` is a problem of the report
+        itself about the audit (its form was not given), listed with the audit's own."""
+        record, own = audit.record, form or self.form
+        form = self.form
+        problems = (*record.problems, *((notice,) if notice else ()))
         scrub = scrub_for(form, record, self.redact)
         key = (audit.audit_id, text_of(record, form.roles.case))
         saved = dt.datetime.fromisoformat(audit.saved_at.replace("Z", "")) \
@@ -219,11 +229,12 @@ class AuditSheets:
         value = self._value
         self._row(self.audits, self.audit_cols, (
             audit.audit_id, *(value(record, f) for f in self.audit_fields),
-            record.source.file, saved, audit.revisions, len(record.problems)), scrub)
+            *([form_label(record)] if self.show_form else []),
+            record.source.file, saved, audit.revisions, len(problems)), scrub)
         self._row(self.scores, self.score_cols, (
             *key, *(value(record, f) for f in self.shown),
             *(value(record, f) for f in self.plan.score_fields)), scrub)
-        self._add_responses(record, key, scrub)
+        self._add_responses(record, key, scrub, own)
         for rows, cols, sheet in self.groups:
             self._add_group(record, key, scrub, rows, cols, sheet)
         people = [f for f in self.plan.person_fields if f not in self.left_out]
@@ -236,7 +247,7 @@ class AuditSheets:
             self._row(self.commentary, self.commentary_cols, (
                 *key, *(text_of(record, f) for f in self.who), *overall,
                 *(text_of(record, f) for f in self.commentary_fields)), scrub)
-        for problem in record.problems:
+        for problem in problems:
             self._row(self.problems, self.problem_cols, (
                 record.source.file, *key, *(text_of(record, f) for f in self.auditor),
                 problem.field, problem.level, problem.message), scrub)
@@ -248,19 +259,31 @@ class AuditSheets:
         return field_value(record, field_id, self.form)
 
     def _add_responses(self, record: Record, key: tuple[Any, ...],
-                       scrub: Callable[[Any], Any]) -> None:
-        titles = self.form.section_titles
-        for field in self.form.fields:
+                       scrub: Callable[[Any], Any], form: Form) -> None:
+        """A row per answered field, in the page order and wording of the form that read the
+        audit; fields that form does not have (its description was not given) follow, with
+        no section or question, rather than being dropped."""
+        titles = form.section_titles
+        for field in form.fields:
             fv = record.fields.get(field.id)
             if fv is None or fv.text is None or field.id in self.left_out:
                 continue
-            sheet = self.responses[-1]
-            if sheet.row >= self.max_rows:
-                sheet = self._continue_responses()
-            value = None if field.kind.is_text else field_value(record, field.id, self.form)
-            self._row(sheet, self.response_cols, (  # the form's own wording is never scrubbed
-                *key, titles[field.section], field.id, field.question, scrub(fv.text),
-                scrub(value)), keep)
+            value = None if field.kind.is_text else field_value(record, field.id, form)
+            self._response(  # the form's own wording is never scrubbed
+                (*key, titles[field.section], field.id, field.question, scrub(fv.text),
+                 scrub(value)))
+        for field_id, fv in record.fields.items():
+            if field_id in form.by_id or fv.text is None or field_id in self.left_out:
+                continue
+            value = ", ".join(map(str, fv.value)) if isinstance(fv.value, list) else fv.value
+            self._response((*key, None, field_id, None, scrub(fv.text),
+                            None if value == fv.text else scrub(value)))
+
+    def _response(self, values: tuple[Any, ...]) -> None:
+        sheet = self.responses[-1]
+        if sheet.row >= self.max_rows:
+            sheet = self._continue_responses()
+        self._row(sheet, self.response_cols, values, keep)
 
     def _continue_responses(self) -> Sheet:
         """Excel holds 1,048,576 rows a sheet: the long list goes on in Responses 2, 3…"""

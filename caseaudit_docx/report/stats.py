@@ -135,7 +135,10 @@ class Stats:
         self.changed: Counter[bool | None] = Counter()
         self.answered: list[tuple[Any, ...]] = []
 
-    def add(self, audit: CurrentAudit) -> None:
+    def add(self, audit: CurrentAudit, *, form: Form | None = None) -> None:
+        """Count one audit. ``form`` is the form that read it (default the report's own):
+        how many of its questions were answered is counted over that form's questions."""
+        read_by = plan_of(form) if form is not None else self.plan
         record, form, plan = audit.record, self.form, self.plan
         roles = form.roles
 
@@ -177,7 +180,7 @@ class Stats:
         key = (audit.audit_id, *(text_of(record, f) for f in self.key_fields))
         if went_to_panel(form, audit):
             self._add_moderated(audit, key)
-        questions = plan.question_fields
+        questions = read_by.question_fields
         missing = [f for f in questions if text_of(record, f) is None]
         answered = len(questions) - len(missing)
         dated = (iso_date(start),) if roles.start_date else ()

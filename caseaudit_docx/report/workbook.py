@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -22,18 +23,20 @@ from openpyxl.writer.excel import ExcelWriter
 
 from caseaudit_docx.errors import OutputError
 from caseaudit_docx.generate.outputs import check_new_file
-from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
+from caseaudit_docx.register.pack import given_forms
 from caseaudit_docx.register.read import (
     ReportFilter,
     allocations,
     audit_keys,
     current_audit_ids,
+    current_forms,
     failed_files,
     iter_current,
 )
 from caseaudit_docx.register.store import Register, register_errors
 from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Sheet, Styles, grade_palette
+from caseaudit_docx.report.layout import report_layout
 from caseaudit_docx.report.plan import plan_of
 from caseaudit_docx.report.sheets import AuditSheets
 from caseaudit_docx.report.summary import (
@@ -75,7 +78,8 @@ def write_report(
     db_path: str | Path,
     output: str | Path,
     *,
-    form: Form | None = None,
+    form: Form | Sequence[Form] | None = None,
+    forms: Sequence[Form] | None = None,
     filters: ReportFilter | None = None,
     redact: bool = False,
     report_date: dt.date | None = None,
@@ -86,33 +90,41 @@ def write_report(
 
     ``form`` (default the bundled one) says what the sheets show: its report part, its roles
     (identity, filters, redaction) and its grade kind (the grades and their colours).
-    ``filters`` are checked against the form first (a category must be one of its codes).
+    When the register holds audits read by several forms (the versions of a form), give each
+    one's description (``forms``, or a sequence as ``form``; bundled ones are found by name):
+    the sheets line fields up by id (:mod:`caseaudit_docx.report.layout`), the first form's
+    fields first, and the Audits sheet names each audit's form. An audit whose form is not
+    given is shown with the first form's layout and a line under Problems.
+    ``filters`` are checked against the first form (a category must be one of its codes).
     ``report_date`` (default today) decides which actions are overdue; ``max_rows`` is the
     row limit of a sheet (Excel's, unless a test wants continuation sooner). The file is
     written under a temporary name and renamed, so a failed run leaves no half workbook.
     """
     output = Path(output)
-    form = load_form(form)
-    filters = (filters or ReportFilter()).check(form)
+    given = given_forms(form, forms)
+    filters = (filters or ReportFilter()).check(given[0])
     check_output(output, force)
     report_date = report_date or dt.date.today()
-    plan = plan_of(form)
     with register_errors(db_path), Register.open(db_path, create=False) as register:
+        layout = report_layout(given, current_forms(register))
+        merged = layout.merged
+        plan = plan_of(merged)
         book = Workbook(write_only=True)
         styles = Styles(book, grade_palette(plan.grade_kind))
         summary = Sheet(book, styles, "Summary", widths=summary_widths(plan))
         completion, moderation = (Sheet(book, styles, title)
                                   for title in ("Completion", "Moderation"))
-        sheets = AuditSheets(book, styles, form, redact=redact, report_date=report_date,
-                             max_rows=max_rows)
+        sheets = AuditSheets(book, styles, merged, redact=redact, report_date=report_date,
+                             max_rows=max_rows, show_form=layout.several)
         try:
-            stats = Stats(form, redact=redact)
+            stats = Stats(merged, redact=redact)
             failures = failed_files(register)
             sheets.add_failures(failures)
-            ids = current_audit_ids(register, filters, form=form)
+            ids = current_audit_ids(register, filters, form=merged)
             for audit in iter_current(register, ids):
-                stats.add(audit)
-                sheets.add(audit)
+                own, notice = layout.reading(audit.record)
+                stats.add(audit, form=own)
+                sheets.add(audit, form=own, notice=notice)
             sent = [a for a in allocations(register) if filters.in_dates(a.start_date)]
             keys = audit_keys(register)
             responses = sheets.close()
@@ -124,6 +136,10 @@ def write_report(
                 ("files that could not be filed as audits", len(failures), None,
                  "see Problems"),
             ]
+            if layout.several:
+                notes.append(("forms that read the audits",
+                              ", ".join(f"{n} {v}" for n, v in layout.named), None,
+                              "fields line up by id; the Audits sheet names each audit's form"))
             if len(responses) > 1:
                 notes.append(("Responses sheets", len(responses), None,
                               f"Responses passed Excel's limit of {max_rows:,} rows a sheet "
