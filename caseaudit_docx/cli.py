@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from caseaudit_docx import __version__
+from caseaudit_docx.cli_form import form_group
 from caseaudit_docx.errors import CaseAuditError
 from caseaudit_docx.generate.filenames import DEFAULT_PATTERN
 
@@ -66,7 +67,10 @@ _FORMS_OPTION = click.option(
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="caseaudit")
 def cli() -> None:
-    """Read, pre-fill and collate the children's services case audit form (v3.2) in Word."""
+    """Read, pre-fill and collate children's services case audit forms in Word."""
+
+
+cli.add_command(form_group)
 
 
 @cli.command()
@@ -318,7 +322,8 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
 @cli.command()
 @click.argument("case")
 @_DB_OPTION
-def history(case: str, db: Path) -> None:
+@_FORM_OPTION
+def history(case: str, db: Path, form: Form) -> None:
     """List every revision of a case's audits.
 
     The current revision of each audit comes first, marked with *.
@@ -327,7 +332,7 @@ def history(case: str, db: Path) -> None:
     """
     from caseaudit_docx.register.read import history_lines
 
-    for line in history_lines(db, case):
+    for line in history_lines(db, case, form=form):
         click.echo(line)
 
 
@@ -335,5 +340,3 @@ def main() -> None:
     """Console-script entry point."""
     cli(prog_name="caseaudit")
 
-
-from caseaudit_docx import cli_form as _cli_form  # noqa: E402, F401  (registers `caseaudit form`)

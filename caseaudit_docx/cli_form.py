@@ -1,8 +1,8 @@
 """``caseaudit form``: learn a form description from its blank, show, list and check forms.
 
 Thin Click commands over :mod:`caseaudit_docx.learn.commands`, one library call each; the
-``caseaudit`` group (:mod:`caseaudit_docx.cli`) turns their errors into one line. Importing
-this module registers the group on ``caseaudit``.
+``caseaudit`` group (:mod:`caseaudit_docx.cli`), which adds this one, turns their errors into
+one line.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from pathlib import Path
 
 import click
 
-from caseaudit_docx.cli import cli
 
-
-@cli.group("form")
+@click.group("form")
 def form_group() -> None:
     """Learn, show, list and check form descriptions.
 

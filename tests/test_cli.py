@@ -72,7 +72,7 @@ def test_every_command_is_in_the_readme() -> None:
 
 
 @pytest.mark.parametrize("command", ["template", "extract", "generate", "ingest", "report",
-                                     "collate"])
+                                     "collate", "history"])
 def test_every_form_reading_command_takes_form(command: str) -> None:
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and "--form FORM" in result.output

@@ -27,14 +27,7 @@ from pathlib import Path
 
 from caseaudit_docx.errors import NotAFormError
 from caseaudit_docx.extract.extract import record_of
-from caseaudit_docx.extract.locate import (
-    MIN_ROWS_FOUND,
-    Located,
-    _model,
-    _Walk,
-    _walk_rows,
-    locate,
-)
+from caseaudit_docx.extract.locate import MIN_ROWS_FOUND, Located, locate, share_found
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.matching import label_key
 from caseaudit_docx.model.record import Record
@@ -108,10 +101,7 @@ def _version_in(version: str, texts: Sequence[str]) -> bool:
 
 def _layout(view: DocumentView, form: Form) -> float:
     """The share of the form's answer rows the locator's walk recognises in ``view``."""
-    model = _model(form)
-    walk = _Walk(model)
-    _walk_rows(walk, view)
-    return len(walk.rows_found & model.answer_rows) / len(model.answer_rows)
+    return share_found(view, form)
 
 
 def _tags(view: DocumentView) -> frozenset[str]:

@@ -280,14 +280,25 @@ def _paragraph_extras(walk: _Walk, view: DocumentView) -> None:
                             "text outside the form's tables")
 
 
-def locate(view: DocumentView, form: Form, *, path: str | None = None) -> Located:
-    """Raw text of every field of ``form`` in ``view``; raises NotAFormError for other documents."""
+def _walked(view: DocumentView, form: Form) -> tuple[_Walk, float]:
+    """One walk of the document's rows, and the share of the form's answer rows it found."""
     model = _model(form)
     walk = _Walk(model)
     _walk_rows(walk, view)
+    return walk, len(walk.rows_found & model.answer_rows) / len(model.answer_rows)
+
+
+def share_found(view: DocumentView, form: Form) -> float:
+    """How much of ``form`` a document holds: the share of its answer rows recognised in
+    ``view``, without reading any field (for choosing among several forms' versions)."""
+    return _walked(view, form)[1]
+
+
+def locate(view: DocumentView, form: Form, *, path: str | None = None) -> Located:
+    """Raw text of every field of ``form`` in ``view``; raises NotAFormError for other documents."""
+    walk, found = _walked(view, form)
     tagged = _check_tags(walk, view)
-    answer_rows = model.answer_rows
-    found = len(walk.rows_found & answer_rows) / len(answer_rows)
+    answer_rows = walk.model.answer_rows
     if found < MIN_ROWS_FOUND:
         raise NotAFormError(
             f"is a Word document but not a {form.title} form "
