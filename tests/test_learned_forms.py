@@ -536,3 +536,48 @@ def test_a_learned_form_that_prefills_no_case_field_says_so(revision: Learned,
                                         r"roles\.prefill"):
         generate_forms(cases, tmp_path / "out", template=blank, form=unplaced)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_register_of_v32_and_the_learned_revision_shares_its_questions(
+        revision: Learned, revision_blank: bytes, tmp_path: Path) -> None:
+    """One register across versions: the question Q3 of v3.2, printed "Q2." in the learned
+    3.3, is one column of the workbook, holding both audits' scores; the revision's new
+    questions have columns of their own, empty for the v3.2 audit."""
+    from openpyxl import load_workbook
+
+    from caseaudit_docx.register.ingest import ingest
+    from caseaudit_docx.report.workbook import write_report
+
+    from .test_workbook import rows
+
+    form = revision.form
+    typed, modes, expected, previous = revision_answers(form)
+    typed["case_number"], expected["case_number"] = "REV-33", "REV-33"
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    (returned / "rev.docx").write_bytes(
+        fill_form(revision_blank, typed, modes=modes, previous=previous, form=form))
+    v32 = ROOT / "samples" / "01-clean-tagged.docx"
+    (returned / "v32.docx").write_bytes(v32.read_bytes())
+    db = tmp_path / "audits.db"
+    summary = ingest([returned], db, forms=[V32, form], workers=1)
+    assert (summary.new, summary.failed) == (2, 0)
+    out = tmp_path / "audits.xlsx"
+    write_report(db, out, forms=[V32, form])
+    book = load_workbook(out)
+    scores = {r["case_number"]: r for r in rows(book["Scores"], "Scores")}
+    old = extract_file(v32).value
+    new_ids = [f.id for f in form.fields if f.id not in V32.by_id]
+    assert new_ids and all(V32.by_id.get(f) is None for f in new_ids)
+    assert scores["REV-33"]["q3.score"] == expected["q3.score"]  # printed "Q2." in 3.3
+    assert scores[old("case_number")]["q3.score"] == old("q3.score")
+    for field_id in (f for f in new_ids if f.endswith(".score")):
+        assert scores["REV-33"][field_id] == expected[field_id]
+        assert scores[old("case_number")][field_id] is None
+    removed = [f"{key}.score" for key in REMOVED]
+    for field_id in removed:  # the v3.2 questions 3.3 dropped keep their column
+        assert scores["REV-33"][field_id] is None
+        assert scores[old("case_number")][field_id] == old(field_id)
+    audits = {r["case_number"]: r["form"] for r in rows(book["Audits"], "Audits")}
+    assert audits == {"REV-33": f"{form.name} {form.version}",
+                      old("case_number"): f"{V32.name} {V32.version}"}
