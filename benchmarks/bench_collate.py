@@ -38,7 +38,7 @@ REPORT_SECONDS, REPORT_MEMORY_MB = 60.0, 1024.0
 
 def make_forms(folder: Path, count: int) -> list[Path]:
     """Copies of the samples, each under its own case number."""
-    samples = [p.read_bytes() for p in sorted((ROOT / "samples").glob("*.docx"))]
+    samples = [p.read_bytes() for p in sorted((ROOT / "samples" / "forms").glob("*.docx"))]
     paths = []
     for n in range(count):
         source = zipfile.ZipFile(__import__("io").BytesIO(samples[n % len(samples)]))

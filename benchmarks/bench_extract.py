@@ -88,7 +88,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--repeat", type=int, default=4, help="copies of the samples per round")
     args = parser.parse_args()
-    forms = [p.read_bytes() for p in sorted((ROOT / "samples").glob("*.docx"))] * args.repeat
+    samples = sorted((ROOT / "samples" / "forms").glob("*.docx"))
+    forms = [p.read_bytes() for p in samples] * args.repeat
     learned = learn_form(UNTAGGED.read_bytes()).form  # based_on=None: learned from scratch
     cases = {"floor (zip + lxml parse)": _floor, "floor + libxslt element walk": _floor_and_walk,
              "python-docx Document()": _python_docx, BUNDLED: _extract,

@@ -22,6 +22,7 @@ from caseaudit_docx.generate.filenames import DEFAULT_PATTERN
 
 if TYPE_CHECKING:
     from caseaudit_docx.model.form import Form
+    from caseaudit_docx.register.ingest import IngestSummary
 
 
 class _Group(click.Group):
@@ -113,8 +114,11 @@ def template(output: Path, untagged: bool, council: str, council_variable: bool,
 def extract(files: tuple[Path, ...], fmt: str, problems: bool, form: Form) -> None:
     """Read filled forms into records (JSON, as docs/fields.md shows).
 
-    A folder stands for every .docx below it. Exit status 0 when every file was read, 1 when
-    any failed (the others are still printed).
+    A folder stands for every file below it: .docx and .docm forms are read (.doc and .odt
+    ones converted when LibreOffice is installed); every other file is named on stderr with
+    what to do about it, as is a path that does not exist or a folder that cannot be read or
+    holds nothing. Word's lock files (~$...) are skipped. Exit status 0 when every file was
+    read, 1 when any failed or was not a form (the others are still printed).
 
     Example: caseaudit extract returned/1234.docx --format jsonl
     """
@@ -164,13 +168,34 @@ class _TerminalProgress:
         self.bar.update(done - self.bar.pos)  # type: ignore[attr-defined]
 
 
-def _echo_failures(failures: list[tuple[str, str]]) -> None:
-    """Files that could not be filed, one line each on stderr (they are in the register too)."""
-    for path, why in failures:
+def _echo_not_read(summary: IngestSummary) -> None:
+    """Forms that could not be filed and paths not read as forms, one line each on stderr
+    (they are in the register too, and under Problems in the workbook)."""
+    for path, why in summary.failures:
         click.echo(f"caseaudit: {path}: failed: {why}", err=True)
+    for path, why in summary.not_read:
+        click.echo(f"caseaudit: {path}: {why}", err=True)
 
 
-@cli.command()
+def _exit_status(summary: IngestSummary) -> None:
+    """Exit 1 unless every file was read (the same rule as ``extract``)."""
+    if not summary.complete:
+        click.get_current_context().exit(1)
+
+
+class _ValuesHelp(click.Command):
+    """A command whose --help ends with the values its options and case lists accept (the
+    default form's case categories, the ways of writing a date); worked out only when help
+    is shown, so that loading the form costs nothing on every other run."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from caseaudit_docx.generate.caselist import help_text
+
+        self.epilog = help_text(case_list=ctx.info_name == "generate")
+        super().format_epilog(ctx, formatter)
+
+
+@cli.command(cls=_ValuesHelp)
 @click.argument("cases", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("-o", "--output", "outdir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
@@ -183,7 +208,10 @@ def _echo_failures(failures: list[tuple[str, str]]) -> None:
               help="Same value in every form: a header field id, or a template variable.")
 @click.option("--map", "column_map", multiple=True, metavar="COLUMN=FIELD", callback=_pairs,
               help="Use COLUMN for FIELD (empty FIELD: ignore the column).")
-@click.option("--sheet", help="Worksheet of an .xlsx case list (default: the first).")
+@click.option("--sheet", help="Worksheet of an .xlsx case list (default: the first visible).")
+@click.option("--header-row", type=click.IntRange(min=1), metavar="N",
+              help="Row of the case list that names the columns, counting from 1 (default: "
+                   "found among the first rows, below any title).")
 @click.option("--force", is_flag=True, help="Replace forms that already exist.")
 @click.option("--allow-duplicates", is_flag=True,
               help="Generate a form for each row even when a case number repeats.")
@@ -192,7 +220,8 @@ def _echo_failures(failures: list[tuple[str, str]]) -> None:
 @_FORM_OPTION
 def generate(cases: Path, outdir: Path, template: Path | None, name: str,
              settings: dict[str, str], column_map: dict[str, str], sheet: str | None,
-             force: bool, allow_duplicates: bool, db: Path | None, form: Form) -> None:
+             header_row: int | None, force: bool, allow_duplicates: bool, db: Path | None,
+             form: Form) -> None:
     """Write a pre-filled form for every case in CASES (.csv or .xlsx).
 
     Example: caseaudit generate cases.csv -o forms --set auditor="Jo Example"
@@ -202,7 +231,8 @@ def generate(cases: Path, outdir: Path, template: Path | None, name: str,
     with _TerminalProgress("Generating forms") as bar:
         result = generate_forms(
             cases, outdir, template=template, name=name, settings=settings,
-            column_map=column_map, sheet=sheet, force=force, allow_duplicates=allow_duplicates,
+            column_map=column_map, sheet=sheet, header_row=header_row, force=force,
+            allow_duplicates=allow_duplicates,
             db=db, progress=bar, report=lambda m: click.echo(f"caseaudit: warning: {m}", err=True),
             form=form,
         )
@@ -257,10 +287,18 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
 def ingest(paths: tuple[Path, ...], db: Path, forms: tuple[Form, ...]) -> None:
     """Read returned forms (files or folders) into the register.
 
-    Word's lock files (~$…) are skipped. Same bytes again are unchanged; a changed form is a
-    new revision. Forms that cannot be filed are recorded as failed and listed; the exit
-    status is still 0, as they are in the register's list of what to chase. With --form given
-    for each version of the form, each document is read by the version it fits best.
+    Word's lock files (~$...) are skipped and counted. Same bytes again are unchanged; a
+    changed form is a new revision. Forms that cannot be filed are recorded as failed, and
+    files that are not forms (a .pdf, an image) as not forms, each listed with what to do
+    about it here and under Problems in the workbook; so are paths not found and folders that
+    cannot be read. The closing line counts each, and the values to chase in the forms read.
+    With --form given for each version of the form, each document is read by the version it
+    fits best.
+
+    \b
+    Exit status 0 when every file was read; 1 when any failed, was not a
+    form, or a path was not found or a folder could not be read (the rest
+    are still read and recorded).
 
     Example: caseaudit ingest returned/ --db audits.db
     """
@@ -269,11 +307,12 @@ def ingest(paths: tuple[Path, ...], db: Path, forms: tuple[Form, ...]) -> None:
     with _TerminalProgress("Reading forms") as bar:
         summary = ingest_paths(paths, db, forms=forms,
                                progress=lambda p: bar(p.done, p.total))
-    _echo_failures(summary.failures)
+    _echo_not_read(summary)
     click.echo(f"{db}: {summary.line()}")
+    _exit_status(summary)
 
 
-@cli.command()
+@cli.command(cls=_ValuesHelp)
 @_report_options
 @_DB_OPTION
 def report(output: Path, date_from: str | None, date_to: str | None, team: str | None,
@@ -294,7 +333,7 @@ def report(output: Path, date_from: str | None, date_to: str | None, team: str |
                             force=force).line())
 
 
-@cli.command()
+@cli.command(cls=_ValuesHelp)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_report_options
 def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_to: str | None,
@@ -302,10 +341,17 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
             forms: tuple[Form, ...]) -> None:
     """Ingest forms and write the workbook in one step.
 
-    No register is kept: the temporary one is deleted afterwards. With --form given for each
-    version of the form, each document is read by the version it fits best.
+    No register is kept: the temporary one is deleted afterwards. Files that fail or are not
+    forms, paths not found and folders that cannot be read are listed here and under Problems
+    in the workbook, which is written all the same. With --form given for each version of the
+    form, each document is read by the version it fits best.
 
-    Example: caseaudit collate samples/ -o audits.xlsx
+    \b
+    Exit status 0 when every file was read; 1 when any failed, was not a
+    form, or a path was not found or a folder could not be read (the
+    workbook is still written).
+
+    Example: caseaudit collate samples/forms -o audits.xlsx
     """
     from caseaudit_docx.register.read import ReportFilter
     from caseaudit_docx.report.collate import collate as collate_paths
@@ -315,8 +361,9 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
                                 filters=ReportFilter(date_from, date_to, team, category),
                                 redact=redact, force=force,
                                 progress=lambda p: bar(p.done, p.total))
-    _echo_failures(summary.ingest.failures)
+    _echo_not_read(summary.ingest)
     click.echo(summary.line())
+    _exit_status(summary.ingest)
 
 
 @cli.command()

@@ -6,12 +6,23 @@ writing scores, grades and dates, text typed beside controls, a copy saved by Li
 pickers, "N/A" and ambiguous answers, an 11th action row, an edited layout and a corrected
 revision. Each sample carries the record extraction must give, which the tests check.
 
-Run from the repository root: ``python samples/make_samples.py`` (rewrites samples/*.docx).
+Run from the repository root: ``python samples/make_samples.py`` (rewrites samples/forms/*.docx).
+
+samples/legacy/ holds one clean sample in other formats, for reading forms not saved as .docx:
+a .docm (the same package declared macro-enabled), always rewritten, and a Word 97-2003 .doc
+and an OpenDocument .odt converted by LibreOffice, written when ``soffice`` is installed and
+they are missing, or always with ``--legacy``. LibreOffice's output depends on its version and
+on the clock (the .odt's zip times), so those two are checked by reading them back, not by
+comparing bytes; checked in, the tests need no LibreOffice to have them.
 """
 
 from __future__ import annotations
 
+import io
+import subprocess
 import sys
+import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +34,10 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from caseaudit_docx.model.description import bundled_form
 
 FORM = bundled_form()
+from lxml import etree
+
 from caseaudit_docx.generate.template import build_template
+from caseaudit_docx.legacy import command, soffice
 from samples import wordfill
 
 #: (what the auditor typed, the value extraction must give)
@@ -246,11 +260,76 @@ SAMPLES: tuple[Sample, ...] = (
 )
 
 
-def main() -> None:
+#: The sample samples/legacy/ holds in other formats, and the formats LibreOffice makes of it.
+LEGACY_SAMPLE = "02-clean-untagged"
+LEGACY_FORMATS = ("doc", "odt")
+_DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def legacy_sample() -> Sample:
+    return next(s for s in SAMPLES if s.name == LEGACY_SAMPLE)
+
+
+def as_docm(docx: bytes) -> bytes:
+    """The same package declared macro-enabled (.docm): only the main part's content type in
+    ``[Content_Types].xml`` differs (no vbaProject part is needed to be a .docm)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                root = etree.fromstring(data)
+                main = root.find(f"{_CT}Override[@PartName='/word/document.xml']")
+                assert main is not None, "the sample has no main part override"
+                main.set("ContentType", _DOCM_MAIN)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+            package.writestr(info, data)
+    return out.getvalue()
+
+
+def convert_with_libreoffice(program: str, docx: bytes, to: str) -> bytes:
+    """What LibreOffice headless saves of ``docx`` as ``to`` ("doc", "odt"), converted in a
+    private temporary folder with its own LibreOffice profile."""
+    with tempfile.TemporaryDirectory(prefix="caseaudit-samples-") as name:
+        folder = Path(name)
+        source = folder / f"{LEGACY_SAMPLE}.docx"
+        source.write_bytes(docx)
+        subprocess.run(command(program, folder / "profile", folder, source, to=to),
+                       check=True, capture_output=True, timeout=300)
+        return (folder / f"{LEGACY_SAMPLE}.{to}").read_bytes()
+
+
+def write_legacy(folder: Path, *, reconvert: bool = False) -> None:
+    """samples/legacy/: the .docm always; the .doc and .odt when LibreOffice is installed and
+    they are missing (or ``reconvert``)."""
+    legacy = folder / "legacy"
+    legacy.mkdir(exist_ok=True)
+    docx = legacy_sample().build()
+    (legacy / f"{LEGACY_SAMPLE}.docm").write_bytes(as_docm(docx))
+    print(f"wrote samples/legacy/{LEGACY_SAMPLE}.docm")
+    program = soffice()
+    for to in LEGACY_FORMATS:
+        target = legacy / f"{LEGACY_SAMPLE}.{to}"
+        if target.exists() and not reconvert:
+            continue
+        if program is None:
+            print(f"LibreOffice (soffice) not found: samples/legacy/{target.name} not written")
+            continue
+        target.write_bytes(convert_with_libreoffice(program, docx, to))
+        print(f"wrote samples/legacy/{target.name} (by LibreOffice)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
     folder = Path(__file__).resolve().parent
+    (folder / "forms").mkdir(exist_ok=True)
     for sample in SAMPLES:
-        (folder / f"{sample.name}.docx").write_bytes(sample.build())
-        print(f"wrote samples/{sample.name}.docx")
+        (folder / "forms" / f"{sample.name}.docx").write_bytes(sample.build())
+        print(f"wrote samples/forms/{sample.name}.docx")
+    write_legacy(folder, reconvert="--legacy" in args)
 
 
 if __name__ == "__main__":

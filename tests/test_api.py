@@ -26,10 +26,10 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 
 def test_extract_ingest_and_report_from_python(tmp_path: Path) -> None:
-    record = ca.extract_file(ROOT / "samples" / "01-clean-tagged.docx")
+    record = ca.extract_file(ROOT / "samples" / "forms" / "01-clean-tagged.docx")
     assert (record.template_name, record.template_version) == ("case-audit", "3.2")
     assert record.value("q1.score") is not None
-    summary = ca.ingest([ROOT / "samples"], tmp_path / "audits.db")
+    summary = ca.ingest([ROOT / "samples" / "forms"], tmp_path / "audits.db")
     assert summary.new >= 10 and summary.failed == 0
     written = ca.write_report(tmp_path / "audits.db", tmp_path / "audits.xlsx")
     assert written.audits == summary.new and (tmp_path / "audits.xlsx").stat().st_size > 0

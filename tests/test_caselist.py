@@ -11,9 +11,17 @@ import pytest
 from openpyxl import Workbook
 
 from caseaudit_docx.errors import InputError
-from caseaudit_docx.generate.caselist import read_case_list, resolve_field
+from caseaudit_docx.generate.caselist import (
+    DATE_EXAMPLES,
+    help_text,
+    read_case_list,
+    resolve_field,
+    suggest_field,
+)
 from caseaudit_docx.model.description import bundled_form
+from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.matching import header_fields, match_header_labels
+from caseaudit_docx.model.normalise import normalise
 
 FORM = bundled_form()
 
@@ -110,6 +118,35 @@ def test_unknown_columns_are_listed_in_one_warning(tmp_path: Path) -> None:
     cases = read_case_list(path)
     assert cases.warnings == ("ignored 2 columns not on the form: 'Date of birth', 'Address' "
                               "(use --map COLUMN=FIELD to use one)",)
+
+
+@pytest.mark.parametrize("name, field", [
+    ("auditer", "auditor"), ("Name of Auditer", "auditor"), ("tean", "team"),
+    ("childname", "child_name"), ("audit_strat_date", "audit_start_date"), ("shoe_size", None),
+    ("council_name", None),
+])
+def test_mistyped_names_suggest_a_field(name: str, field: str | None) -> None:
+    assert suggest_field(name) == field
+
+
+def test_a_category_not_on_the_form_is_written_as_given_with_a_warning(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Case Number,Category\n1,CP\n2,child in need\n3,CIN/CP\n4,n/a\n"
+                               "5,\n6,Youth offending\n7,XYZ\n")
+    cases = read_case_list(path)
+    assert [c.values.get("category") for c in cases.cases] == [
+        "CP", "child in need", "CIN/CP", "n/a", None, "Youth offending", "XYZ"]
+    assert cases.warnings == (
+        "row 7: category 'Youth offending' is not one of EH, CIN, CP or LAC; written as given",
+        "row 8: category 'XYZ' is not one of EH, CIN, CP or LAC; written as given")
+
+
+def test_help_text_lists_the_category_codes_and_the_dates_accepted() -> None:
+    text = help_text()
+    assert "Case categories: EH, CIN, CP, LAC (Early Help, Child in Need" in text
+    assert all(example in text for example in DATE_EXAMPLES)
+    assert "--header-row N" in text
+    assert {normalise(DATE, example).value for example in DATE_EXAMPLES} == {"2019-03-12"}
+    assert "--header-row" not in help_text(case_list=False)
 
 
 # -- dates --------------------------------------------------------------------------------------
@@ -225,7 +262,9 @@ def test_map_errors(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("cases.csv", "Case Number\n1\n".encode("utf-16"), "is not a text CSV file"),
+    ("cases.csv", "Case Number\n1\n".encode("utf-32"), "is not a text CSV file"),
+    ("cases.csv", b"\xff\xfe" + "Case Number\n1\n\ud800".encode("utf-16-le", "surrogatepass"),
+     "is not readable UTF-16 text"),
     ("cases.csv", "Case Number,Child\n1,Zo\xeb\n".encode("latin-1"),
      "is not UTF-8 text (byte 23); save it from Excel as 'CSV UTF-8 (Comma delimited)'"),
     ("cases.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),

@@ -91,7 +91,7 @@ def test_extract_with_a_description_file(tmp_path: Path) -> None:
     description = tmp_path / "ours.json"
     renamed = dataclasses.replace(bundled_form(), name="our-audit", version="9")
     description.write_text(form_to_json(renamed), "utf-8")
-    sample = ROOT / "samples" / "01-clean-tagged.docx"
+    sample = ROOT / "samples" / "forms" / "01-clean-tagged.docx"
     result = CliRunner().invoke(cli, ["extract", "--form", str(description), str(sample)])
     assert result.exit_code == 0, result.output
     record = json.loads(result.output)
@@ -108,3 +108,10 @@ def test_a_bad_form_is_one_line(tmp_path: Path) -> None:
         assert result.output.startswith(f"caseaudit: {form}: ")
         assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "t.docx").exists()
+
+
+@pytest.mark.parametrize("command", ["generate", "report", "collate"])
+def test_help_lists_the_category_codes_and_date_writings(command: str) -> None:
+    out = CliRunner().invoke(cli, [command, "--help"]).output
+    assert "EH, CIN, CP, LAC" in " ".join(out.split()) and "12/03/2019" in out
+    assert ("--header-row N" in out) == (command == "generate")

@@ -15,7 +15,7 @@ from caseaudit_docx.cli import cli
 
 from .conftest import ROOT
 
-SAMPLES = ROOT / "samples"
+SAMPLES = ROOT / "samples" / "forms"
 
 
 def _bad_files(folder: Path) -> dict[str, Path]:
@@ -112,8 +112,47 @@ def test_a_folder_stands_for_its_forms_without_lock_files(tmp_path: Path) -> Non
     for name in ("01-clean-tagged.docx", "03-partial.docx"):
         (folder / name).write_bytes((SAMPLES / name).read_bytes())
     (folder / "~$partial.docx").write_bytes(b"\x05alice" + b"\0" * 100)
-    (folder / "notes.txt").write_text("not a form")
     result = CliRunner().invoke(cli, ["extract", str(tmp_path / "returned")])
     assert result.exit_code == 0, result.output
     records = json.loads(result.output)
     assert sorted(r["fields"]["case_number"]["text"] for r in records) == ["CA-10231", "CA-10233"]
+
+
+def test_a_file_in_a_folder_that_is_not_a_form_is_named_and_fails(tmp_path: Path) -> None:
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    (folder / "01-clean-tagged.docx").write_bytes((SAMPLES / "01-clean-tagged.docx").read_bytes())
+    (folder / "notes.txt").write_text("not a form")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    result = CliRunner().invoke(cli, ["extract", "--format", "jsonl", str(folder)])
+    assert result.exit_code == 1
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["fields"]["case_number"]["text"] == "CA-10231"
+    assert result.stderr.splitlines() == [
+        f"caseaudit: {folder / 'notes.txt'}: is not a Word form (a .txt file); "
+        "only .docx forms are read",
+        f"caseaudit: {folder / 'scan.pdf'}: is a PDF, not a Word form: its answers cannot be "
+        "read back; ask for the .docx it was made from",
+    ]
+
+
+@pytest.mark.parametrize("contents", [[], ["~$lock.docx"]])
+def test_an_empty_folder_is_one_line_and_exit_1(tmp_path: Path, contents: list[str]) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    for name in contents:
+        (folder / name).write_bytes(b"\x05alice" + b"\0" * 100)
+    result = CliRunner().invoke(cli, ["extract", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"caseaudit: {folder}: holds no forms (")
+
+
+def test_a_missing_path_does_not_stop_the_others(tmp_path: Path) -> None:
+    nowhere = tmp_path / "nowhere.docx"
+    result = CliRunner().invoke(cli, ["extract", "--format", "jsonl", str(nowhere),
+                                      str(SAMPLES / "03-partial.docx")])
+    assert result.exit_code == 1
+    assert result.stderr == f"caseaudit: {nowhere}: no such file or folder\n"
+    assert json.loads(result.stdout)["fields"]["case_number"]["text"] == "CA-10233"

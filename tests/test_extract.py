@@ -94,7 +94,7 @@ def test_form_saved_again_by_libreoffice_reads_the_same(tmp_path: Path, name: st
     import subprocess
 
     soffice = soffice_or_skip()
-    source = ROOT / "samples" / f"{name}.docx"
+    source = ROOT / "samples" / "forms" / f"{name}.docx"
     copy = tmp_path / source.name
     copy.write_bytes(source.read_bytes())
     out = tmp_path / "out"
@@ -123,7 +123,7 @@ def test_word_document_that_is_not_the_form_is_refused(tmp_path: Path) -> None:
 
 
 def test_batch_goes_on_after_bad_files(tmp_path: Path) -> None:
-    good = ROOT / "samples" / "01-clean-tagged.docx"
+    good = ROOT / "samples" / "forms" / "01-clean-tagged.docx"
     bad = tmp_path / "old.doc"
     bad.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600)
     truncated = tmp_path / "cut.docx"
@@ -135,14 +135,14 @@ def test_batch_goes_on_after_bad_files(tmp_path: Path) -> None:
 
 def test_extraction_never_writes_the_input(tmp_path: Path) -> None:
     path = tmp_path / "form.docx"
-    path.write_bytes((ROOT / "samples" / "05-tracked-changes.docx").read_bytes())
+    path.write_bytes((ROOT / "samples" / "forms" / "05-tracked-changes.docx").read_bytes())
     before = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
     extract_file(path)
     assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
 
 
 def test_record_json_matches_the_contract_shape() -> None:
-    record = extract_file(ROOT / "samples" / "01-clean-tagged.docx").to_dict()
+    record = extract_file(ROOT / "samples" / "forms" / "01-clean-tagged.docx").to_dict()
     assert set(record) == {"source", "template", "fields", "problems"}
     assert record["template"] == {"name": "case-audit", "version": "3.2"}
     assert record["fields"]["q1.score"] == {"text": "1", "value": 1}

@@ -211,17 +211,35 @@ def test_jinja_errors_and_unknown_variables(tmp_path: Path) -> None:
             package.writestr(name, data)
     with pytest.raises(InputError, match="cannot be rendered"):
         prepare_template(broken)
-    with pytest.raises(InputError, match=r"--set shoe_size: not a header field, and the "
-                                         r"template has no \{\{ shoe_size \}\} "
-                                         r"\(its variables: council_name"):
+    with pytest.raises(InputError) as raised:
         prepare_template(variables={"shoe_size": "9"})
+    assert str(raised.value) == (
+        "--set shoe_size: not a header field nor a setting of the template; use case_number, "
+        "child_name, practitioners, team, category, auditor, audit_start_date, "
+        "practitioner_meeting_date, family_feedback_date or council_name")
+    with pytest.raises(InputError) as raised:  # a council's template is named: it is theirs
+        prepare_template(UNTAGGED, variables={"shoe_size": "9"})
+    assert str(raised.value).startswith(f"{UNTAGGED}: --set shoe_size: not a header field")
 
 
 def test_set_errors(tmp_path: Path, cases: Path) -> None:
     with pytest.raises(InputError, match="every form would get the same case number"):
         generate_forms(cases, tmp_path / "out", settings={"Case Number": "1"})
-    with pytest.raises(InputError, match="nor a template variable name"):
+    with pytest.raises(InputError, match="nor a setting of the template"):
         generate_forms(cases, tmp_path / "out", settings={"shoe size": "9"})
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["auditer", "Name of Auditer", "Auditors"])
+def test_a_mistyped_set_suggests_the_field(tmp_path: Path, cases: Path, name: str) -> None:
+    with pytest.raises(InputError) as raised:
+        generate_forms(cases, tmp_path / "out", settings={name: "Jo Example"})
+    message = str(raised.value)
+    assert message.startswith(f"--set {name}: not a header field; did you mean auditor? "
+                              "(--set takes case_number, child_name")
+    assert message.endswith(" or council_name)")
+    # no docxtpl wording, no path inside the installed package
+    assert "{{" not in message and "templates" not in message and "variable" not in message
     assert not (tmp_path / "out").exists()
 
 
@@ -236,6 +254,30 @@ def test_set_applies_to_every_form_and_replaces_a_column(tmp_path: Path, cases: 
         assert record.fields["audit_start_date"].text == "01/04/2024"
     cleared = generate_forms(cases, tmp_path / "cleared", settings={"child_name": ""})
     assert [extract_file(g.path).fields["child_name"].text for g in cleared.forms] == [None] * 3
+
+
+def test_categories_not_on_the_form_are_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "cases.csv"
+    path.write_text("Case Number,Category\n1,CP\n2,Fostering\n", encoding="utf-8")
+    messages: list[str] = []
+    result = generate_forms(path, tmp_path / "out", report=messages.append,
+                            settings={"auditor": "Jo Example"})
+    assert messages == ["row 3: category 'Fostering' is not one of EH, CIN, CP or LAC; "
+                        "written as given"]
+    assert result.summary.endswith("(1 warning)")
+    assert extract_file(tmp_path / "out" / "2.docx").fields["category"].text == "Fostering"
+    messages.clear()
+    generate_forms(path, tmp_path / "again", report=messages.append, settings={"category": "Q"})
+    assert ("--set category: category 'Q' is not one of EH, CIN, CP or LAC; written as given"
+            in messages)
+
+
+def test_header_row_reaches_the_case_list(tmp_path: Path) -> None:
+    path = tmp_path / "cases.csv"
+    path.write_text("Case Number,Team\nReport of,April\nCase Number,Team\nCA-9,North\n",
+                    encoding="utf-8")
+    result = generate_forms(path, tmp_path / "out", header_row=3)
+    assert [(g.case_number, g.row) for g in result.forms] == [("CA-9", 4)]
 
 
 # -- output files -------------------------------------------------------------------------------

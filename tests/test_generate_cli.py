@@ -190,3 +190,14 @@ def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         for done in (1, 2, 3):
             bar(done, 3)
     assert "Generating forms" in screen.getvalue() and "100%" in screen.getvalue()
+
+
+def test_header_row_names_the_row_of_headings(tmp_path: Path) -> None:
+    # Row 1 is a title, row 2 a note that happens to look like headings, row 3 the headings.
+    cases = write(tmp_path, "Audits for March\nCase Number,Note\nCase Number,Child Name\n"
+                            "CA-1,Ada Example\n")
+    result = run(cases, "-o", tmp_path / "forms", "--header-row", "3")
+    assert result.exit_code == 0, result.output
+    record = extract_file(tmp_path / "forms" / "CA-1.docx")
+    assert (record.value("case_number"), record.value("child_name")) == ("CA-1", "Ada Example")
+    assert run(cases, "-o", tmp_path / "other", "--header-row", "0").exit_code == 2

@@ -27,7 +27,7 @@ from .conftest import ROOT
 from .records import make_record
 
 FORM = bundled_form()
-SAMPLES = ROOT / "samples"
+SAMPLES = ROOT / "samples" / "forms"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.docx"))
 
 
@@ -58,21 +58,54 @@ def _count(db: Path, sql: str) -> int:
 # -- finding forms ------------------------------------------------------------------------------
 
 
-def test_find_forms_recurses_skips_lock_files_and_takes_named_files(tmp_path: Path) -> None:
+def test_find_forms_accounts_for_every_file_and_takes_named_files(tmp_path: Path) -> None:
     for name in ("a.docx", "sub/b.DOCX", "sub/deeper/c.docx", "sub/~$b.DOCX", "~$a.docx",
-                 "notes.txt", "sub/old.doc"):
-        _write(tmp_path, name, b"x")
+                 "notes.txt", "sub/old.doc", "sub/Thumbs.db", "macro.docm"):
+        _write(tmp_path / "forms", name, b"x")
     named = _write(tmp_path / "elsewhere", "report.pdf", b"x")
-    found = find_forms([tmp_path, named, tmp_path / "a.docx"])
-    names = [p.relative_to(tmp_path).as_posix() for p in found.files]
-    assert names == ["a.docx", "sub/b.DOCX", "sub/deeper/c.docx", "elsewhere/report.pdf"]
-    assert found.lock_files == 2
-    assert all(p.is_absolute() for p in found.files)
+    renamed = _write(tmp_path / "elsewhere", "form.bak", b"x")
+    found = find_forms([tmp_path / "forms" / "a.docx", tmp_path / "forms", named, renamed])
+    names = [p.relative_to(tmp_path).as_posix() for p in found.forms]
+    assert names == ["forms/a.docx", "forms/macro.docm", "forms/sub/b.DOCX",
+                     "forms/sub/deeper/c.docx", "elsewhere/form.bak"]  # named: tried
+    not_forms = {p.path.relative_to(tmp_path).as_posix(): p.reason for p in found.not_forms}
+    assert list(not_forms) == ["forms/notes.txt", "forms/sub/old.doc", "elsewhere/report.pdf"]
+    assert not_forms["forms/sub/old.doc"].startswith("is a legacy Word 97-2003 file (.doc)")
+    assert "save it as 'Word Document (*.docx)'" in not_forms["forms/sub/old.doc"]
+    assert not_forms["forms/notes.txt"] == (
+        "is not a Word form (a .txt file); only .docx forms are read")
+    assert not_forms["elsewhere/report.pdf"].startswith("is a PDF, not a Word form")
+    assert (found.lock_files, found.system_files) == (2, 1)
+    assert all(p.is_absolute() for p in found.forms)
+    assert not found.missing and not found.unreadable and not found.empty
 
 
-def test_a_missing_path_is_the_users_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file or folder"):
-        find_forms([tmp_path / "nowhere"])
+def test_a_doc_is_a_form_when_a_converter_can_read_it(tmp_path: Path) -> None:
+    _write(tmp_path, "old.doc", b"x")
+    _write(tmp_path, "other.odt", b"x")
+    found = find_forms([tmp_path], convertible=lambda path: path.suffix == ".doc")
+    assert [p.name for p in found.forms] == ["old.doc"]
+    assert [p.path.name for p in found.not_forms] == ["other.odt"]
+
+
+def test_a_missing_path_is_accounted_for_and_the_rest_go_on(tmp_path: Path) -> None:
+    _write(tmp_path, "here/a.docx", b"x")
+    found = find_forms([tmp_path / "nowhere", tmp_path / "here"])
+    assert [p.name for p in found.forms] == ["a.docx"]
+    assert [(m.path, m.kind, m.reason) for m in found.missing] == [
+        (tmp_path / "nowhere", "missing", "no such file or folder")]
+
+
+def test_an_empty_folder_is_accounted_for(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    _write(tmp_path, "locks/~$a.docx", b"x")
+    found = find_forms([tmp_path / "empty", tmp_path / "locks"])
+    assert [(e.path.name, e.reason) for e in found.empty] == [
+        ("empty", "holds no forms (the folder is empty)"),
+        ("locks", "holds no forms (only 1 skipped file: Word lock files or system files)")]
+    with pytest.raises(InputError, match="empty: holds no forms"):
+        ingest([tmp_path / "empty"], tmp_path / "r.db")
+    assert not (tmp_path / "r.db").exists()
 
 
 # -- with a stand-in extractor --------------------------------------------------------------------
@@ -141,9 +174,15 @@ def test_an_interrupted_ingest_keeps_what_was_written(tmp_path: Path) -> None:
 
 def test_samples_twice_second_run_all_unchanged(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
-    first = ingest([SAMPLES], db)
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    for path in SAMPLE_FILES:
+        shutil.copy(path, folder / path.name)
+    first = ingest([folder], db)
     assert (first.new, first.revised, first.failed) == (len(SAMPLE_FILES) - 1, 1, 0)
-    second = ingest([SAMPLES], db)
+    assert (first.forms_to_chase, first.values_to_chase) == (1, 5)  # 11-na-and-problems
+    assert first.complete
+    second = ingest([folder], db)
     assert (second.new, second.revised, second.unchanged, second.failed) == (
         0, 0, len(SAMPLE_FILES), 0)
     assert _count(db, "SELECT count(*) FROM revisions") == len(SAMPLE_FILES)

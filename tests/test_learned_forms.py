@@ -557,7 +557,7 @@ def test_a_register_of_v32_and_the_learned_revision_shares_its_questions(
     returned.mkdir()
     (returned / "rev.docx").write_bytes(
         fill_form(revision_blank, typed, modes=modes, previous=previous, form=form))
-    v32 = ROOT / "samples" / "01-clean-tagged.docx"
+    v32 = ROOT / "samples" / "forms" / "01-clean-tagged.docx"
     (returned / "v32.docx").write_bytes(v32.read_bytes())
     db = tmp_path / "audits.db"
     summary = ingest([returned], db, forms=[V32, form], workers=1)

@@ -287,7 +287,7 @@ def test_the_cli_takes_form_more_than_once(folder: Path, stray: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     assert "genogram.score" in [c.value for c in openpyxl.load_workbook(out)["Scores"][1]]
     refused = CliRunner().invoke(cli, ["ingest", str(stray), *forms, "--db", str(db)])
-    assert refused.exit_code == 0 and "fits none of the forms given; closest: case-audit 3.2" \
+    assert refused.exit_code == 1 and "fits none of the forms given; closest: case-audit 3.2" \
         in refused.output
 
 

@@ -32,6 +32,7 @@ from .oxmlbuild import (
     p,
     patch_declared_size,
     r,
+    relationships,
     sdt,
     zip_bytes,
 )
@@ -265,13 +266,46 @@ DOTX = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.
     [
         ("xl/workbook.xml", XLSX, "Excel workbook (.xlsx)"),
         ("ppt/presentation.xml", PPTX, "PowerPoint presentation (.pptx)"),
-        ("word/document.xml", DOCM, "macro-enabled Word document (.docm)"),
         ("word/document.xml", DOTX, "Word template (.dotx)"),
     ],
 )
 def test_other_office_packages(tmp_path, main_name, main_type, expected):
     data = build_docx(main_name=main_name, main_type=main_type)
     assert expected in refusal(tmp_path, data).message
+
+
+VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+
+
+def test_a_macro_enabled_document_reads_like_a_docx(tmp_path):
+    body = p(r("Case number: "), sdt(r("CA-1"), tag="case_number"))
+    docx = read_package(write(tmp_path, build_docx(body), "form.docx"))
+    docm = read_package(write(tmp_path, build_docx(body, main_type=DOCM), "form.docm"))
+    assert read_document(docm) == read_document(docx)
+    assert docm.title == docx.title and docm.modified == docx.modified
+
+
+def test_a_docm_s_macros_are_never_read(tmp_path, monkeypatch):
+    # Only XML parts are ever opened: a .docm's macro project is never read, run or kept.
+    data = build_docx(
+        p(r("x")), main_type=DOCM,
+        extra={
+            "word/vbaProject.bin": b"\xd0\xcf\x11\xe0 not really VBA",
+            "word/_rels/document.xml.rels": relationships([(VBA_REL, "vbaProject.bin")]),
+        },
+    )
+    read_zip = []
+    original_open = zipfile.ZipFile.open
+
+    def recording_open(self, name, *args, **kwargs):
+        read_zip.append(getattr(name, "filename", name))
+        return original_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
+    package = read_package(write(tmp_path, data, "macros.docm"))
+    assert package.document.tag == f"{{{W}}}document"
+    assert "word/document.xml" in read_zip
+    assert "word/vbaProject.bin" not in read_zip
 
 
 DOTM = "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
@@ -286,10 +320,15 @@ def test_a_template_is_read_only_where_a_blank_is_wanted(main_type):
     assert package.document.tag == f"{{{W}}}document"
 
 
-@pytest.mark.parametrize("main_type", [DOCM, XLSX])
+@pytest.mark.parametrize("main_type", [XLSX, PPTX])
 def test_a_blank_is_still_a_word_document_or_template(main_type):
     with pytest.raises(NotAFormError):
         read_package_bytes(build_docx(main_type=main_type), "x.docx", blank=True)
+
+
+def test_a_macro_enabled_document_is_also_a_blank():
+    package = read_package_bytes(build_docx(main_type=DOCM), "blank.docm", blank=True)
+    assert package.document.tag == f"{{{W}}}document"
 
 
 @pytest.mark.parametrize("main_name", ["word/document.xml", "word/document2.xml"])

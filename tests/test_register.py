@@ -27,6 +27,7 @@ from caseaudit_docx.register.schema import SCHEMA_VERSION
 from caseaudit_docx.register.store import (
     FAILED,
     NEW,
+    NOT_FORM,
     REVISED,
     UNCHANGED,
     Allocation,
@@ -215,6 +216,25 @@ def test_failed_files_list_what_is_still_failing(reg: Register) -> None:
     assert listed["copy-of-a.docx"] == boom
 
 
+def test_files_that_are_not_forms_are_listed_until_they_are_gone(reg: Register) -> None:
+    why = (Problem(None, "error", "is a PDF, not a Word form"),)
+    assert reg.add_not_form(FileInfo("scan.pdf", 9), why) == NOT_FORM
+    assert reg.add_not_form(FileInfo("scan.pdf", 9), why) == NOT_FORM  # seen again: again
+    assert reg.failure_of(None) is None
+    [listed] = failed_files(reg)
+    assert (listed.path, listed.problems) == ("scan.pdf", why)
+    outcomes = [row[0] for row in reg.conn.execute("SELECT outcome FROM files")]
+    assert outcomes == [NOT_FORM, NOT_FORM]
+
+
+def test_failure_of_tells_bytes_that_failed_from_bytes_filed(reg: Register) -> None:
+    reg.add_failure(FileInfo("a.docx", 3, "aaa"), (Problem(None, "error", "not a Word document"),))
+    reg.add_record(make_record(file="b.docx"))
+    filed = reg.conn.execute("SELECT sha256 FROM revisions").fetchone()[0]
+    assert reg.failure_of("aaa") == "not a Word document"
+    assert reg.failure_of(filed) is None and reg.failure_of("never seen") is None
+
+
 # -- transactions -------------------------------------------------------------------------------
 
 
@@ -344,6 +364,35 @@ def test_a_v1_register_is_migrated_with_its_data(tmp_path: Path) -> None:
         # and the migrated register goes on as a new one would
         assert register.add_record(make_record("1001", q1__score=5)) == REVISED
     Register.open(path).close()  # nothing more to do on a second open
+
+
+def test_a_v2_register_takes_not_forms_and_keeps_its_files(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    _v1_register(path)
+    with sqlite3.connect(path) as conn:
+        for statement in register_schema._statements(register_schema.MIGRATIONS[1]):
+            conn.execute(statement)
+        conn.execute("PRAGMA user_version = 2")
+        conn.execute("INSERT INTO files VALUES (2, 'old/bad.docx', 1, 'bbb', NULL,"
+                     " '2019-03-21T09:00:00Z', 'failed', NULL)")
+        conn.execute("INSERT INTO problems VALUES (1, 2, NULL, NULL, 'error', 'not a Word"
+                     " document')")
+        with pytest.raises(sqlite3.IntegrityError):  # v2 had no such outcome
+            conn.execute("INSERT INTO files VALUES (3, 'x.pdf', 1, NULL, NULL, 'now',"
+                         " 'not_form', NULL)")
+    with Register.open(path) as register:
+        assert register.schema_version == SCHEMA_VERSION >= 3
+        assert register.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert register.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        indexes = {row[1] for row in register.conn.execute("PRAGMA index_list(files)")}
+        assert {"files_sha256", "files_path"} <= indexes
+        [revision] = history(register, "1001")
+        assert revision.file == "old/1001.docx"
+        register.add_not_form(FileInfo("x.pdf"), (Problem(None, "error", "is a PDF"),))
+        assert {f.path for f in failed_files(register)} == {"old/bad.docx", "x.pdf"}
+        with pytest.raises(sqlite3.IntegrityError):  # the constraint survives the rebuild
+            register.conn.execute("INSERT INTO files VALUES (9, 'y', 1, NULL, NULL, 'now',"
+                                  " 'lost', NULL)")
 
 
 def test_the_identity_is_the_forms_roles(reg: Register) -> None:

@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 FORM = bundled_form()
 
-SAMPLE_DIR = ROOT / "samples"
+SAMPLE_DIR = ROOT / "samples" / "forms"
 
 
 def test_there_are_at_least_twelve_samples() -> None:

@@ -3,16 +3,20 @@
 This is the one path every returned form takes (``caseaudit extract``, ingest, the round-trip
 tests of generation). Field trouble becomes problems in the record; a file that cannot be read
 as a case audit form raises a :class:`~caseaudit_docx.errors.CaseAuditError` naming the file.
+Forms saved as .doc, .odt or .docm are opened by :mod:`caseaudit_docx.legacy` (.doc and .odt
+converted by LibreOffice, with a warning on the record).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from caseaudit_docx.errors import CaseAuditError
+from caseaudit_docx.errors import CaseAuditError, InputError, NotAFormError
 from caseaudit_docx.extract.locate import Located, locate
-from caseaudit_docx.files import find_forms
+from caseaudit_docx.files import NOT_A_FORM, Found, NotRead, find_forms
+from caseaudit_docx.legacy import convertible, open_form
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.normalise import normalise
@@ -27,25 +31,56 @@ def extract_file(path: str | Path, *, form: Form | None = None,
 
     With ``forms``, the document is read by the one it fits best
     (:mod:`caseaudit_docx.extract.choose`); else by ``form`` (default the bundled one).
+    A .doc, .odt or .docm is opened by :func:`caseaudit_docx.legacy.open_form`, whose
+    problems (a conversion's warning) join the record's.
     """
-    return extract_package(read_package(path), form=form, forms=forms)
+    path = Path(path)
+    if path.suffix.lower() not in OPENED_BY_LEGACY:
+        return extract_package(read_package(path), form=form, forms=forms)
+    package, problems = open_form(path)
+    record = extract_package(package, form=form, forms=forms)
+    return dataclasses.replace(record, problems=(*record.problems, *problems)) if problems \
+        else record
+
+
+#: The suffixes :func:`extract_file` opens through :mod:`caseaudit_docx.legacy`.
+OPENED_BY_LEGACY = frozenset({".doc", ".odt", ".docm"})
+
+
+def find_files(paths: Iterable[str | Path]) -> Found:
+    """:func:`~caseaudit_docx.files.find_forms` as extraction reads: .doc and .odt files are
+    forms when :mod:`caseaudit_docx.legacy` can convert them."""
+    return find_forms(paths, convertible=convertible)
+
+
+def not_read_error(item: NotRead) -> CaseAuditError:
+    """A path that is not read as a form, as the one-line error a command prints."""
+    error = NotAFormError if item.kind == NOT_A_FORM else InputError
+    return error(item.reason, path=item.path)
 
 
 def extract_files(
     paths: Iterable[str | Path], *, form: Form | None = None,
     forms: Sequence[Form] | None = None,
 ) -> Iterator[tuple[Path, Record | CaseAuditError]]:
-    """Each form with its record, or with the error that stopped it: one bad file never stops
-    the batch. A folder stands for every .docx below it (Word's ``~$`` lock files left out);
-    a file named on its own is always tried, so a wrong one gets its own error."""
+    """Each path accounted for, in the order given: each form with its record, or with the
+    error that stopped it, and each path not read as a form (not a form, missing, a folder that
+    cannot be read or holds nothing) with its error. One bad file never stops the batch.
+    A folder stands for every file below it (:func:`find_files`; Word's ``~$`` lock files left
+    out); a file named on its own is tried unless its name says it is never a form."""
     form = load_form(form) if not forms else None
     for given in paths:
-        path = Path(given)
-        for found in find_forms([path]).files if path.is_dir() else (path,):
+        found = find_files([given])
+        named = None if Path(given).is_dir() else Path(given)  # named as the user wrote it
+        for path in found.forms:
+            path = named or path
             try:
-                yield found, extract_file(found, form=form, forms=forms)
+                yield path, extract_file(path, form=form, forms=forms)
             except CaseAuditError as exc:
-                yield found, exc
+                yield path, exc
+        for item in found.not_read:
+            item = dataclasses.replace(item, path=named or item.path)
+            yield item.path, not_read_error(item)
 
 
 def extract_bytes(data: bytes, path: str | Path, *, form: Form | None = None,

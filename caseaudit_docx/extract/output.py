@@ -34,7 +34,8 @@ def extract_output(paths: Sequence[str | Path], *, form: Form | None = None,
     ``json`` gives one pretty document at the end: the record itself when one file was named,
     else a list; ``jsonl`` a record per line as it is read; ``problems`` only the problems,
     one line each ("file: field: level: message"). A file that cannot be read gives one error
-    line, and the others go on.
+    line, and so does every path not read as a form (a file that is not one, a path that does
+    not exist, a folder that cannot be read or holds nothing); the others go on.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")

@@ -1,41 +1,48 @@
 """Reading the list of cases a coordinator exports from the case management system.
 
-A case list is a CSV file (UTF-8 with or without a BOM, comma or semicolon separated) or an Excel
-workbook (.xlsx: the first sheet or a named one, formulas read as the values Excel last
-calculated). Its first row names the columns. Each column is matched to a header field of the form
-by the field's id or printed label, or a common synonym ("Case ID", "Social worker"), ignoring
-case, spaces and punctuation; ``--map COLUMN=FIELD`` overrides the guess. Dates in date fields,
-whether Excel dates, ISO or UK day-first text, become dd/mm/yyyy, the way an auditor writes them.
+A case list is a CSV file (UTF-8 or UTF-16, comma, semicolon or tab separated) or an Excel
+workbook (.xlsx: the first visible sheet or a named one); :mod:`caseaudit_docx.generate.casefile`
+reads its rows. The headings are the row, among the first 20, that names the most columns of
+the form, the case column among them (a title and blank rows above it are passed over), or the
+row ``header_row`` says. Each column is matched to a header field of the form by the field's id
+or printed label, or a common synonym ("Case ID", "Social worker"), ignoring case, spaces and
+punctuation; ``--map COLUMN=FIELD`` overrides the guess. Dates in date fields, whether Excel
+dates (formatted, or bare serial numbers such as 45355), ISO or UK day-first text, become
+dd/mm/yyyy, the way an auditor writes them.
 
 The column that must be there is the form's case field (its ``case`` role); messages name it by
 its printed label. Trouble with single rows is reported, not raised: a row without a case number is
-skipped with a message naming its row, and columns that match nothing are listed in one warning.
-Only a list that cannot be used at all (unreadable, empty, no case number column, ambiguous
-columns, the same case twice) raises :class:`~caseaudit_docx.errors.InputError`.
+skipped with a message naming its row, a category the form does not know is written as given
+with a warning, and columns that match nothing are listed in one warning. Only a list that cannot
+be used at all (unreadable, empty, no case number column, ambiguous columns, the same case twice)
+raises :class:`~caseaudit_docx.errors.InputError`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from caseaudit_docx.errors import FormError, InputError
-from caseaudit_docx.files import read_user_file
+from caseaudit_docx.generate.casefile import EXCEL_EPOCH, SEARCH_ROWS, read_table
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form, derived
 from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.matching import compact, header_fields
 from caseaudit_docx.model.normalise import normalise
 
-#: Rows are numbered as a spreadsheet shows them: the headings are row 1.
-FIRST_DATA_ROW = 2
+#: Dates written the ways ``--from``, ``--to``, ``--set`` and date columns accept them (each is
+#: 12 March 2019; tests read every one).
+DATE_EXAMPLES = ("12/03/2019", "12-03-2019", "12.03.2019", "12/3/19", "2019-03-12",
+                 "12 March 2019", "12th Mar 19")
 
-_MAX_CASE_LIST = 64 * 1024 * 1024  # far beyond any case list; a guard against the wrong file
+# Excel serial numbers read as dates in date columns: 1 January 1950 to 31 December 2099.
+_FIRST_SERIAL_DATE = dt.date(1950, 1, 1)
+_LAST_SERIAL_DATE = dt.date(2099, 12, 31)
+_SUGGESTION_CUTOFF = 0.75
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class CaseList:
     cases: tuple[Case, ...]
     skipped: tuple[str, ...] = ()  # one message per row left out
     warnings: tuple[str, ...] = ()
+    header_row: int = 1  # the row naming the columns, as the spreadsheet numbers it
 
 
 def read_case_list(
@@ -64,21 +72,27 @@ def read_case_list(
     *,
     column_map: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    header_row: int | None = None,
     allow_duplicates: bool = False,
     form: Form | None = None,
 ) -> CaseList:
     """Read a .csv or .xlsx case list. ``column_map`` is heading -> field id (or label);
-    an empty field ignores the column. Raises InputError when the list cannot be used."""
+    an empty field ignores the column. ``header_row`` (1-based, as the spreadsheet numbers
+    rows) is the row naming the columns; by default it is found. Raises InputError when the
+    list cannot be used."""
     form = load_form(form)
     path = Path(path)
-    rows = list(_read_rows(path, sheet, form))
-    while rows and not any(_present(v) for v in rows[0]):
-        rows.pop(0)  # blank lines above the headings
+    column_map = column_map or {}
+    table = read_table(path, sheet=sheet, score=lambda row: len(_named_fields(row, column_map,
+                                                                               form)))
+    rows = table.rows
     if not rows:
         raise InputError("is empty: the first row should name the columns", path=path)
-    headings = [_cell_text(v) for v in rows[0]]
-    columns, notes = match_columns(headings, column_map or {}, form=form, path=path)
-    cases, skipped, problems = _read_cases(rows[1:], columns, headings, form)
+    index, notes = _heading_row(rows, header_row, column_map, form, path)
+    headings = [_cell_text(v) for v in rows[index]]
+    columns, unknown = match_columns(headings, column_map, form=form, path=path)
+    cases, skipped, problems = _read_cases(rows[index + 1:], index + 2, columns, headings, form,
+                                           table.epoch)
     if not cases:
         why = (f" ({len(skipped)} row{'s' if len(skipped) > 1 else ''} without a "
                f"{case_noun(form)})" if skipped else "")
@@ -86,7 +100,8 @@ def read_case_list(
     if not allow_duplicates:
         _refuse_duplicates(cases, path)
     used = {headings[i]: fid for i, fid in columns.items()}
-    return CaseList(path, used, tuple(cases), tuple(skipped), tuple(notes + problems))
+    return CaseList(path, used, tuple(cases), tuple(skipped),
+                    (*table.notes, *notes, *unknown, *problems), index + 1)
 
 
 def field_value(field_id: str, raw: object, *, form: Form | None = None
@@ -98,6 +113,12 @@ def field_value(field_id: str, raw: object, *, form: Form | None = None
     if kind.type == "date" and isinstance(raw, (dt.datetime, dt.date)):
         return raw.strftime("%d/%m/%Y"), None
     text = _cell_text(raw)
+    if text and field_id == form.roles.category:
+        found = normalise(kind, text)
+        if found.value is None and found.problem:
+            return text, (f"{field_id.replace('_', ' ')} {text!r} is not one of {kind.listed}; "
+                          "written as given")
+        return text, None
     if not text or kind.type != "date":
         return text or None, None
     result = normalise(DATE, text)
@@ -112,6 +133,37 @@ def resolve_field(name: str, *, form: Form | None = None) -> str | None:
     form = load_form(form)
     key = compact(name)
     return _heading_index(form).get(key) if key else None
+
+
+def suggest_field(name: str, *, form: Form | None = None) -> str | None:
+    """The header field a mistyped name most likely means ("auditer" -> "auditor"), by its id
+    or printed label, or None when nothing is close."""
+    form = load_form(form)
+    names: dict[str, str] = {}
+    for fld in header_fields(form):
+        for written in (fld.id, fld.question, fld.alias):
+            if written and compact(written):
+                names.setdefault(compact(written), fld.id)
+    close = difflib.get_close_matches(compact(name), list(names), n=1, cutoff=_SUGGESTION_CUTOFF)
+    return names[close[0]] if close else None
+
+
+def help_text(form: Form | None = None, *, case_list: bool = True) -> str:
+    """What ``--help`` says about the values a case list and the options accept: the form's
+    case category codes, the ways of writing a date, and (``case_list``, for ``generate``)
+    where a case list's headings may be."""
+    form = load_form(form)
+    lines = []
+    if form.roles.category:
+        kind = form.kind_of(form.roles.category)
+        about = f" ({kind.description.rstrip('.')})" if kind.description else ""
+        lines.append(f"Case categories: {', '.join(kind.values)}{about}.")
+    lines.append(f"Dates may be written {', '.join(DATE_EXAMPLES)} or be Excel dates; forms "
+                 "get dd/mm/yyyy.")
+    if case_list:
+        lines.append(f"Column headings are looked for in the first {SEARCH_ROWS} rows, below "
+                     "any title; --header-row N names the row.")
+    return "\n\n".join(lines)
 
 
 def match_columns(
@@ -216,29 +268,93 @@ def _listing(names: Sequence[str], limit: int = 12) -> str:
 # -- rows ----------------------------------------------------------------------------------------
 
 
-def _read_cases(rows: Sequence[Sequence[object]], columns: Mapping[int, str],
-                headings: Sequence[str], form: Form) -> tuple[list[Case], list[str], list[str]]:
+def _heading_row(rows: Sequence[Sequence[object]], header_row: int | None,
+                 column_map: Mapping[str, str], form: Form, path: Path) -> tuple[int, list[str]]:
+    """The index of the row naming the columns, and a note when rows above it were not blank:
+    ``header_row`` if given, else the first of the first rows that names the case column and
+    the most other columns, else the first row that is not blank."""
+    if header_row is not None:
+        if header_row < 1:
+            raise InputError(f"--header-row {header_row}: rows are numbered from 1", path=path)
+        if header_row > len(rows) or not rows[header_row - 1]:
+            raise InputError(f"--header-row {header_row}: row {header_row} is blank", path=path)
+        return header_row - 1, []
+    best, most = None, 0
+    for index, row in enumerate(rows[:SEARCH_ROWS]):
+        named = _named_fields(row, column_map, form)
+        if form.roles.case in named and len(named) > most:
+            best, most = index, len(named)
+    if best is None:
+        best = next(i for i, row in enumerate(rows) if row)  # the table has a non-blank row
+    if any(rows[:best]):
+        return best, [f"the column headings are on row {best + 1}; the rows above are passed "
+                      "over (use --header-row N to choose another row)"]
+    return best, []
+
+
+def _named_fields(row: Sequence[object], column_map: Mapping[str, str], form: Form) -> set[str]:
+    """The header fields a row of headings names, by the headings' own words or --map."""
+    mapped = {compact(column): target for column, target in column_map.items()}
+    fields = set()
+    for value in row:
+        heading = _cell_text(value)
+        if not heading:
+            continue
+        target = column_map.get(heading, mapped.get(compact(heading)))
+        if target is not None:
+            fid = (target.strip() if form.by_id.get(target.strip()) is not None
+                   else resolve_field(target, form=form)) if target.strip() else None
+        else:
+            fid = resolve_field(heading, form=form)
+        if fid:
+            fields.add(fid)
+    return fields
+
+
+def _read_cases(rows: Sequence[Sequence[object]], first_row: int, columns: Mapping[int, str],
+                headings: Sequence[str], form: Form, epoch: dt.datetime = EXCEL_EPOCH
+                ) -> tuple[list[Case], list[str], list[str]]:
+    """The cases of the rows below the headings (``first_row``: the first one's number)."""
     cases: list[Case] = []
     skipped: list[str] = []
     problems: list[str] = []
     case_field = form.roles.case
+    dates = {fid for fid in columns.values() if form.field(fid).kind.type == "date"}
     for offset, row in enumerate(rows):
-        number = FIRST_DATA_ROW + offset
+        number = first_row + offset
         if not any(_present(v) for v in row):
             continue  # blank lines (Excel exports often end with some)
         values: dict[str, str] = {}
         for index, fid in columns.items():
             raw = row[index] if index < len(row) else None
+            if fid in dates:
+                raw = _serial_date(raw, epoch) or raw
             text, problem = field_value(fid, raw, form=form)
             if text:
                 values[fid] = text
             if problem:
-                problems.append(f"row {number}, column {headings[index]!r}: {problem}")
+                where = ("" if fid == form.roles.category
+                         else f", column {headings[index]!r}")
+                problems.append(f"row {number}{where}: {problem}")
         if case_field not in values:
             skipped.append(f"row {number} has no {case_noun(form)}; skipped")
             continue
         cases.append(Case(number, values, values[case_field]))
     return cases, skipped, problems
+
+
+def _serial_date(raw: object, epoch: dt.datetime) -> dt.date | None:
+    """An Excel date stored as a bare number (a cell not formatted as a date, or a CSV saved
+    from one), when it falls in the years a case's dates can: 45355 is 4 March 2024."""
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 6:
+        raw = int(raw.strip())
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    first = (dt.datetime.combine(_FIRST_SERIAL_DATE, dt.time()) - epoch).days
+    last = (dt.datetime.combine(_LAST_SERIAL_DATE, dt.time()) - epoch).days
+    if not first <= raw < last + 1:
+        return None
+    return (epoch + dt.timedelta(days=int(raw))).date()
 
 
 def _refuse_duplicates(cases: Sequence[Case], path: Path) -> None:
@@ -274,94 +390,3 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y")
     return str(value).strip()
-
-
-# -- files ---------------------------------------------------------------------------------------
-
-
-def _read_rows(path: Path, sheet: str | None, form: Form) -> Iterator[Sequence[object]]:
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".xlsm"):
-        hint = " (save it as .xlsx or .csv)" if suffix in (".xls", ".ods", ".numbers") else ""
-        raise InputError(f"is not a case list: expected a .csv or .xlsx file{hint}", path=path)
-    data = _read_bytes(path)
-    if suffix == ".csv":
-        if sheet is not None:
-            raise InputError("--sheet only applies to Excel workbooks, not CSV", path=path)
-        return _csv_rows(data, path, form)
-    return _xlsx_rows(data, sheet, path)
-
-
-def _read_bytes(path: Path) -> bytes:
-    return read_user_file(path, limit=_MAX_CASE_LIST, what="a case list")
-
-
-def _csv_rows(data: bytes, path: Path, form: Form) -> Iterator[Sequence[object]]:
-    if b"\x00" in data[:4096]:
-        raise InputError("is not a text CSV file (it holds binary data)", path=path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"is not UTF-8 text (byte {exc.start + 1}); save it from Excel as "
-            "'CSV UTF-8 (Comma delimited)'", path=path) from None
-    delimiter = _delimiter(text, form)
-    try:
-        return iter(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
-    except csv.Error as exc:
-        raise InputError(f"is not a readable CSV file ({exc})", path=path) from None
-
-
-def _delimiter(text: str, form: Form) -> str:
-    """Comma or semicolon (Excel in many European locales): whichever splits the headings
-    into more known columns, then into more columns."""
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-
-    def score(delimiter: str) -> tuple[int, int]:
-        try:
-            row = next(csv.reader([first_line], delimiter=delimiter), [])
-        except csv.Error:
-            return (0, 0)
-        return sum(1 for h in row if resolve_field(h, form=form)), len(row)
-
-    return ";" if score(";") > score(",") else ","
-
-
-def _xlsx_rows(data: bytes, sheet: str | None, path: Path) -> Iterator[Sequence[object]]:
-    from openpyxl import load_workbook
-
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError("is a password-protected workbook or an old .xls file; save it "
-                         "without a password as .xlsx or .csv", path=path)
-    if not data.startswith(b"PK\x03\x04"):
-        raise InputError("is not an Excel .xlsx workbook (save it as .xlsx or .csv)", path=path)
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about workbook features it does not read (data validation,
-            # conditional formatting); they do not affect the values.
-            warnings.simplefilter("ignore", UserWarning)
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputError(f"cannot be read as an Excel workbook ({exc.__class__.__name__}); "
-                         "is it damaged or password-protected?", path=path) from None
-    try:
-        if sheet is None:
-            ws = book.worksheets[0] if book.worksheets else None
-        elif sheet in book.sheetnames:
-            ws = book[sheet]
-        else:
-            raise InputError(f"has no sheet {sheet!r}; its sheets are "
-                             f"{_listing(book.sheetnames)}", path=path)
-        if ws is None or not hasattr(ws, "iter_rows"):
-            raise InputError("has no worksheet to read cases from", path=path)
-        rows = [tuple(_excel_value(c) for c in row) for row in ws.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    return iter(rows)
-
-
-def _excel_value(value: object) -> object:
-    """Excel dates come as datetimes; times alone are not dates of a case."""
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    return value

@@ -34,6 +34,7 @@ from caseaudit_docx.generate.caselist import (
     field_value,
     read_case_list,
     resolve_field,
+    suggest_field,
 )
 from caseaudit_docx.generate.filenames import CASE, DEFAULT_PATTERN, check_pattern
 from caseaudit_docx.generate.outputs import Progress, output_folder, plan_names, write_all
@@ -111,7 +112,14 @@ def prepare_template(
     source, where = _template_bytes(template, form)
     read_package_bytes(source, where)  # refuses anything that is not a safe .docx
     wanted = list(fields) if fields is not None else [f.id for f in header_fields(form)]
-    prepared = _prepare(source, dict(variables or {}), wanted, form, path=where)
+    settings = dict(variables or {})
+    prepared = _prepare(source, settings, wanted, form, path=where)
+    ids = {f.id for f in header_fields(form)}
+    unknown = sorted(set(settings) - prepared.declared - ids)
+    if unknown:
+        # our own template's path is of no use to the person who mistyped a --set
+        raise InputError(_unknown_setting(unknown[0], prepared.declared, form),
+                         path=where if template is not None else None)
     missing = [f for f in wanted if f not in prepared.located]
     if len(missing) == len(wanted) and wanted:
         case = form.field(form.roles.case)
@@ -167,6 +175,7 @@ def generate_forms(
     settings: Mapping[str, str] | None = None,
     column_map: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    header_row: int | None = None,
     force: bool = False,
     allow_duplicates: bool = False,
     db: str | Path | None = None,
@@ -178,13 +187,15 @@ def generate_forms(
 
     ``settings`` (``--set``) gives every form the same value for a header field, or sets a
     template variable such as ``council_name``; ``column_map`` (``--map``) says which column
-    is which field. With ``db``, each form is recorded in the register as an allocated audit.
+    is which field; ``header_row`` (``--header-row``, 1-based) is the row naming the columns
+    when the one found is not it. With ``db``, each form is recorded in the register as an
+    allocated audit.
     """
     form = load_form(form)
     say = report or (lambda message: None)
     ids = [f.id for f in header_fields(form)]
     check_pattern(name, ids)
-    case_list = read_case_list(cases, column_map=column_map, sheet=sheet,
+    case_list = read_case_list(cases, column_map=column_map, sheet=sheet, header_row=header_row,
                                allow_duplicates=allow_duplicates, form=form)
     notes = list(case_list.warnings)
     fixed, variables, set_notes = _split_settings(settings or {}, case_list.columns, form)
@@ -237,19 +248,10 @@ def _prepare(source: bytes, variables: Mapping[str, str], fields: Collection[str
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
-    ids = {f.id for f in header_fields(form)}
     try:
         tpl = DocxTemplate(io.BytesIO(source))
         if declared is None:
             declared = frozenset(tpl.get_undeclared_template_variables())
-            unknown = sorted(set(variables) - declared - ids)
-        else:
-            unknown = []
-        if unknown:
-            raise InputError(
-                f"--set {unknown[0]}: not a header field, and the template has no "
-                f"{{{{ {unknown[0]} }}}}" + (f" (its variables: {', '.join(sorted(declared))})"
-                                               if declared else ""), path=path)
         context = {k: clean_text(v) for k, v in variables.items() if k in declared}
         tpl.render(context, autoescape=True)
         rendered = io.BytesIO()
@@ -283,8 +285,8 @@ def _split_settings(settings: Mapping[str, str], columns: Mapping[str, str], for
         fid = key if key in ids else resolve_field(key, form=form)
         if fid is None:
             if not key.isidentifier():
-                raise InputError(f"--set {key}=…: not a header field ({', '.join(ids)}) "
-                                 "nor a template variable name")
+                ours = {v.template_variable for v in form.variables}
+                raise InputError(_unknown_setting(key, ours, form))
             variables[key] = raw
             continue
         if fid == form.roles.case:
@@ -299,6 +301,19 @@ def _split_settings(settings: Mapping[str, str], columns: Mapping[str, str], for
         if overridden:
             notes.append(f"--set {key} replaces the column {overridden[0]!r} for every form")
     return fixed, variables, notes
+
+
+def _unknown_setting(name: str, declared: Collection[str], form: Form) -> str:
+    """What to say of ``--set NAME=…`` when NAME is neither a header field nor used by the
+    template: the field it most likely means, and the names --set takes (the header fields and
+    the form's own settings, such as council_name; not every variable a template may hold)."""
+    guess = suggest_field(name, form=form)
+    takes = [f.id for f in header_fields(form)] + [
+        v.template_variable for v in form.variables if v.template_variable in declared]
+    listed = f"{', '.join(takes[:-1])} or {takes[-1]}" if len(takes) > 1 else takes[0]
+    if guess:
+        return f"--set {name}: not a header field; did you mean {guess}? (--set takes {listed})"
+    return f"--set {name}: not a header field nor a setting of the template; use {listed}"
 
 
 def _iso_dates(values: Mapping[str, str], form: Form) -> dict[str, str]:

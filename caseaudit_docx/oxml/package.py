@@ -4,7 +4,8 @@ The file is read once, in binary, and never written. Before a zip is trusted its
 declared sizes, total and compression ratios are checked; parts are then read in chunks and their
 bytes counted, because a zip's declared sizes may lie. Only ``[Content_Types].xml``, the package
 relationships, the main document, its relationships, the glossary and the core properties are
-read and parsed; images and everything else are never decompressed.
+read and parsed; images and everything else are never decompressed. So a macro-enabled document
+(.docm) reads like a .docx: its macros (``vbaProject.bin``) are never read, run or kept.
 
 A batch of forms made from one template repeats the same small parts byte for byte (content
 types, relationships, glossary), so what is read from those is remembered by their exact bytes:
@@ -161,9 +162,12 @@ def _describe_non_zip(data: bytes) -> str:
     return "is not a Word .docx document (its contents are not a zip package)"
 
 
-def _describe_ole(data: bytes) -> str:
-    """Legacy .doc or encrypted .docx? Both are OLE compound files; the names of their streams
-    (UTF-16LE in the directory sectors) tell them apart."""
+def ole_kind(data: bytes) -> str | None:
+    """What an OLE compound file holds, from the names of its streams (UTF-16LE in the
+    directory sectors): "doc" (legacy Word 97-2003), "encrypted" (a password-protected Office
+    file), "xls", "ppt" or "other"; None when ``data`` is not an OLE file at all."""
+    if not data.startswith(_OLE_MAGIC):
+        return None
     region = b""
     shift = int.from_bytes(data[30:32], "little")
     first_dir_sector = int.from_bytes(data[48:52], "little")
@@ -179,8 +183,13 @@ def _describe_ole(data: bytes) -> str:
     for haystack in (region, data):
         for kind, streams in names.items():
             if any(name.encode("utf-16-le") in haystack for name in streams):
-                return _OLE_MESSAGES[kind]
-    return _OLE_MESSAGES["other"]
+                return kind
+    return "other"
+
+
+def _describe_ole(data: bytes) -> str:
+    """Legacy .doc or encrypted .docx? Both are OLE compound files."""
+    return _OLE_MESSAGES[ole_kind(data) or "other"]
 
 
 _OLE_MESSAGES = {
@@ -194,9 +203,9 @@ _OLE_MESSAGES = {
 }
 
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+#: A macro-enabled document (.docm): its main part is a document's; only its XML is ever read.
+_DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 _OTHER_MAIN = {
-    "application/vnd.ms-word.document.macroEnabled.main+xml":
-        "is a macro-enabled Word document (.docm); save it in Word as 'Word Document (*.docx)'",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml":
         "is a Word template (.dotx), not a filled-in form; save it as 'Word Document (*.docx)'",
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml":
@@ -364,7 +373,7 @@ class _Parts:
         if main is None or not self.has(main):
             main = "word/document.xml"
         content_type = overrides.get(main.lower()) or defaults.get(_extension(main))
-        if templates and content_type in _TEMPLATE_MAINS:
+        if content_type == _DOCM_MAIN or (templates and content_type in _TEMPLATE_MAINS):
             content_type = _DOCX_MAIN
         if content_type in _OTHER_MAIN:
             raise NotAFormError(_OTHER_MAIN[content_type], path=path)

@@ -262,19 +262,21 @@ def format_history(revisions: Sequence[RevisionInfo]) -> list[str]:
 
 
 def failed_files(register: Register) -> list[FailedFile]:
-    """Paths whose latest ingest failed, or repeated bytes that failed before, with problems."""
+    """Paths whose latest ingest failed or was not a form (a missing path, an unreadable
+    folder too), or repeated bytes that failed before, with their problems."""
     rows = register.conn.execute(
         "WITH latest AS (SELECT max(id) AS id FROM files GROUP BY path)"
         " SELECT f.path, f.sha256, f.ingested_at, origin.id FROM latest"
         " JOIN files f ON f.id = latest.id"
-        " JOIN files origin ON origin.outcome = 'failed' AND (origin.id = f.id OR"
+        " JOIN files origin ON origin.outcome IN ('failed', 'not_form') AND (origin.id = f.id OR"
         " (f.outcome = 'unchanged' AND f.revision_id IS NULL AND origin.sha256 = f.sha256))"
         " GROUP BY f.id ORDER BY f.path"
     ).fetchall()
     problems: dict[int, list[Problem]] = {}
     for file_id, *problem in register.conn.execute(
         "SELECT p.file_id, p.field_id, p.level, p.message FROM problems p"
-        " JOIN files f ON f.id = p.file_id WHERE f.outcome = 'failed' ORDER BY p.id"
+        " JOIN files f ON f.id = p.file_id WHERE f.outcome IN ('failed', 'not_form')"
+        " ORDER BY p.id"
     ):
         problems.setdefault(file_id, []).append(Problem(*problem))
     return [FailedFile(path, sha, ingested_at, tuple(problems.get(origin, ())))

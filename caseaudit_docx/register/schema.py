@@ -99,8 +99,31 @@ ALTER TABLE allocations RENAME COLUMN auditor TO auditor_text;
 ALTER TABLE allocations RENAME COLUMN audit_start_date TO start_date;
 """
 
+#: v3: a file can be recorded as not a form (a PDF, an image, a .doc nothing could read), so
+#: that it is listed under Problems. SQLite cannot alter a CHECK constraint: the table is
+#: rebuilt (https://sqlite.org/lang_altertable.html#otheralter), foreign keys off meanwhile.
+_NOT_A_FORM_V3 = """
+CREATE TABLE files_v3 (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    size INTEGER,
+    sha256 TEXT,
+    modified TEXT,                      -- the file's modified time, UTC ISO 8601
+    ingested_at TEXT NOT NULL,          -- UTC ISO 8601
+    outcome TEXT NOT NULL
+        CHECK (outcome IN ('new', 'revised', 'unchanged', 'failed', 'not_form')),
+    revision_id INTEGER REFERENCES revisions(id)
+);
+INSERT INTO files_v3 (id, path, size, sha256, modified, ingested_at, outcome, revision_id)
+    SELECT id, path, size, sha256, modified, ingested_at, outcome, revision_id FROM files;
+DROP TABLE files;
+ALTER TABLE files_v3 RENAME TO files;
+CREATE INDEX files_sha256 ON files(sha256);
+CREATE INDEX files_path ON files(path);
+"""
+
 #: Migration n takes a register from user_version n to n + 1. Append; never edit one.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _GENERIC_IDENTITY_V2)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _GENERIC_IDENTITY_V2, _NOT_A_FORM_V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -130,14 +153,31 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     if version > SCHEMA_VERSION:
         raise RegisterError(f"made by a newer caseaudit (schema {version}, this one reads "
                             f"up to {SCHEMA_VERSION}); upgrade caseaudit-docx", path=path)
-    for number in range(version, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(MIGRATIONS[number]):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {number + 1}")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    if version == SCHEMA_VERSION:
+        return
+    # A migration may rebuild a table others refer to: foreign keys are off while it runs
+    # (a pragma that only takes effect outside a transaction) and checked before its commit.
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number in range(version, SCHEMA_VERSION):
+            _run_migration(conn, number, path)
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
+
+
+def _run_migration(conn: sqlite3.Connection, number: int, path: Path) -> None:
+    """Migration ``number`` in one transaction: all of it, or none of it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _statements(MIGRATIONS[number]):
+            conn.execute(statement)
+        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise RegisterError(f"its data does not hold together (schema {number}); "
+                                "it was left as it was", path=path)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

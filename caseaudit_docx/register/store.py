@@ -3,7 +3,8 @@
 A quality lead receives forms for months, in folders, some twice, some corrected after the
 moderation panel. The register keeps all of it so the workbook can be rebuilt at any time:
 
-- ``files``: every file ingested (path, size, sha256, modified time, when, outcome);
+- ``files``: every file ingested (path, size, sha256, modified time, when, outcome), and
+  every path given that was not read as a form (a PDF, a missing path, an unreadable folder);
 - ``audits``: one row per audit, identified by its case, auditor and start date (the fields
   the form's roles name: for v3.2, case number, auditor and audit start date);
 - ``revisions``: every distinct version of an audit's form (by sha256), the *current* one
@@ -44,12 +45,14 @@ from caseaudit_docx.register.pack import (  # re-exported: the register's public
     utc_iso,
 )
 
-__all__ = ["FAILED", "NEW", "REVISED", "UNCHANGED", "Allocation", "FileInfo", "PackedRecord",
-           "Register", "audit_key", "case_label", "missing_case", "pack", "record_allocations",
-           "record_key", "register_errors", "utc_iso"]
+__all__ = ["FAILED", "NEW", "NOT_FORM", "REVISED", "UNCHANGED", "Allocation", "FileInfo",
+           "PackedRecord", "Register", "audit_key", "case_label", "missing_case", "pack",
+           "record_allocations", "record_key", "register_errors", "utc_iso"]
 
-#: What happened to a file on ingest (``files.outcome``).
+#: What happened to a file on ingest (``files.outcome``): a form filed as new, as a revision,
+#: seen before, or failed (a path missing or a folder unreadable too); or not a form at all.
 NEW, REVISED, UNCHANGED, FAILED = "new", "revised", "unchanged", "failed"
+NOT_FORM = "not_form"
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,17 @@ class Register:
             " LIMIT 1", (self.last_file_id,)).fetchone()
         return str(row[0]) if row else "not filed"
 
+    def failure_of(self, sha256: str | None) -> str | None:
+        """Why bytes ingested before failed, in one line; None when they were filed (or never
+        seen): an unchanged file that failed before is still failing."""
+        if not sha256 or self._revision_of(sha256) is not None:
+            return None
+        row = self.conn.execute(
+            "SELECT p.message FROM files f JOIN problems p ON p.file_id = f.id"
+            " WHERE f.sha256 = ? AND f.outcome = 'failed' ORDER BY p.level != 'error', p.id"
+            " LIMIT 1", (sha256,)).fetchone()
+        return str(row[0]) if row else None
+
     def _insert_problems(self, file_id: int, revision_id: int | None,
                          problems: Iterable[Problem]) -> None:
         self.conn.executemany(
@@ -238,6 +252,14 @@ class Register:
             file_id = self._insert_file(info, FAILED)
             self._insert_problems(file_id, None, problems)
         return FAILED
+
+    def add_not_form(self, info: FileInfo, problems: Iterable[Problem]) -> str:
+        """Record a file that is not a form (a PDF, an image, a .doc), with what to do about
+        it, so that it is listed under Problems; it is recorded again each time it is seen."""
+        with self._file_savepoint():
+            file_id = self._insert_file(info, NOT_FORM)
+            self._insert_problems(file_id, None, problems)
+        return NOT_FORM
 
     def add_unchanged(self, info: FileInfo) -> str:
         """Record bytes seen before (perhaps under another name): nothing else changes."""

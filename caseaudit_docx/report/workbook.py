@@ -61,8 +61,8 @@ class ReportSummary:
     def line(self) -> str:
         text = f"Wrote {self.path}: {self.audits} audit{'s' * (self.audits != 1)}"
         if self.failed_files:
-            text += f", {self.failed_files} failed file{'s' * (self.failed_files != 1)} " \
-                    "listed under Problems"
+            text += f", {self.failed_files} file{'s' * (self.failed_files != 1)} not read " \
+                    "as audits (failed or not forms) listed under Problems"
         if len(self.responses_sheets) > 1:
             text += f"; Responses continues on {', '.join(self.responses_sheets[1:])}"
         return text
