@@ -209,3 +209,49 @@ def test_every_good_file_exits_0_and_an_empty_folder_is_an_error(tmp_path: Path)
         assert result.exit_code == 1, command
         assert result.stdout == ""
         assert result.stderr == f"caseaudit: {empty}: holds no forms (the folder is empty)\n"
+
+
+def _as_template(docx: bytes) -> bytes:
+    """A Word template (.dotx) of a form: the same parts, its main part typed a template's."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"wordprocessingml.document.main+xml",
+                                    b"wordprocessingml.template.main+xml")
+            package.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def test_legacy_forms_are_read_and_blanks_named_beside_the_others(tmp_path: Path) -> None:
+    """The real .doc and .odt LibreOffice made of a sample, its .docm, a .dotx blank, a PDF
+    and a lock file in one folder: the three forms read with every value of their sample
+    (nothing LibreOffice drops), the blank and the PDF named as not forms, the lock skipped."""
+    from .conftest import soffice_or_skip
+
+    soffice_or_skip()
+    legacy = ROOT / "samples" / "legacy"
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    for suffix in ("doc", "odt", "docm"):
+        shutil.copy(legacy / f"02-clean-untagged.{suffix}", folder / f"02.{suffix}")
+    untagged = ROOT / "caseaudit_docx" / "templates" / "case-audit-3.2-untagged.docx"
+    (folder / "blank.dotx").write_bytes(_as_template(untagged.read_bytes()))
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "~$02.docx").write_bytes(b"\x05alice" + b"\0" * 100)
+    result = CliRunner().invoke(cli, ["extract", "--format", "jsonl", str(folder)])
+    assert result.exit_code == 1  # two files were not forms
+    named = sorted(line.split(": ", 2)[1] for line in result.stderr.splitlines())
+    assert named == [str(folder / "blank.dotx"), str(folder / "scan.pdf")]
+    assert "Word template" in result.stderr
+    import json
+
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(Path(r["source"]["file"]).suffix for r in records) == [".doc", ".docm", ".odt"]
+    original = extract_file(ROOT / "samples" / "forms" / "02-clean-untagged.docx").to_dict()
+    for record in records:
+        assert record["fields"] == original["fields"], record["source"]["file"]
+        converted = [p["message"] for p in record["problems"] if "converted from" in p["message"]]
+        assert bool(converted) == (not record["source"]["file"].endswith(".docm"))
