@@ -7,6 +7,7 @@ workbook; the good forms are all read; extract, ingest and collate exit 1."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import sqlite3
@@ -22,7 +23,7 @@ from click.testing import CliRunner
 from caseaudit_docx.cli import cli
 from caseaudit_docx.extract.extract import extract_file
 
-from .conftest import ROOT
+from .conftest import ROOT, soffice_or_skip
 from .test_workbook import rows
 
 SAMPLES = sorted((ROOT / "samples" / "forms").glob("*.docx"))
@@ -229,8 +230,6 @@ def test_legacy_forms_are_read_and_blanks_named_beside_the_others(tmp_path: Path
     """The real .doc and .odt LibreOffice made of a sample, its .docm, a .dotx blank, a PDF
     and a lock file in one folder: the three forms read with every value of their sample
     (nothing LibreOffice drops), the blank and the PDF named as not forms, the lock skipped."""
-    from .conftest import soffice_or_skip
-
     soffice_or_skip()
     legacy = ROOT / "samples" / "legacy"
     folder = tmp_path / "returned"
@@ -246,8 +245,6 @@ def test_legacy_forms_are_read_and_blanks_named_beside_the_others(tmp_path: Path
     named = sorted(line.split(": ", 2)[1] for line in result.stderr.splitlines())
     assert named == [str(folder / "blank.dotx"), str(folder / "scan.pdf")]
     assert "Word template" in result.stderr
-    import json
-
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert sorted(Path(r["source"]["file"]).suffix for r in records) == [".doc", ".docm", ".odt"]
     original = extract_file(ROOT / "samples" / "forms" / "02-clean-untagged.docx").to_dict()
