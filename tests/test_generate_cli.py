@@ -201,3 +201,21 @@ def test_header_row_names_the_row_of_headings(tmp_path: Path) -> None:
     record = extract_file(tmp_path / "forms" / "CA-1.docx")
     assert (record.value("case_number"), record.value("child_name")) == ("CA-1", "Ada Example")
     assert run(cases, "-o", tmp_path / "other", "--header-row", "0").exit_code == 2
+
+
+def test_a_word_template_is_a_blank_to_generate_from(tmp_path: Path) -> None:
+    """A council's .dotx makes forms as Word's File > New would: ordinary .docx files."""
+    from .test_accounting import _as_template
+
+    untagged = ROOT / "caseaudit_docx" / "templates" / "case-audit-3.2-untagged.docx"
+    blank = tmp_path / "council.dotx"
+    blank.write_bytes(_as_template(untagged.read_bytes()))
+    cases = write(tmp_path, "Case Number,Child Name\nCA-7,Ada Example\n")
+    result = run(cases, "-o", tmp_path / "forms", "--template", blank)
+    assert result.exit_code == 0, result.output
+    record = extract_file(tmp_path / "forms" / "CA-7.docx")  # a .docx: extract refuses .dotx
+    assert (record.value("case_number"), record.value("child_name")) == ("CA-7", "Ada Example")
+    macro = tmp_path / "council.dotm"
+    macro.write_bytes(blank.read_bytes())
+    line = one_line_error(run(cases, "-o", tmp_path / "other", "--template", macro))
+    assert "macro-enabled Word template" in line

@@ -41,6 +41,7 @@ from caseaudit_docx.generate.outputs import Progress, output_folder, plan_names,
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.matching import header_fields, match_header_labels
+from caseaudit_docx.oxml.build import document_from_template
 from caseaudit_docx.oxml.fill import PreparedDocument, clean_text, prepare_document
 from caseaudit_docx.oxml.package import read_package_bytes
 
@@ -236,9 +237,18 @@ def _template_bytes(template: str | Path | None, form: Form) -> tuple[bytes, Pat
 
         return build_template(tagged=True, council=None, form=form), ours
     path = Path(template) if template is not None else ours
-    if path.suffix.lower() != ".docx":
-        raise InputError("the template must be a Word .docx file", path=path)
-    return read_user_file(path, limit=_MAX_TEMPLATE, what="a .docx template"), path
+    suffix = path.suffix.lower()
+    if suffix == ".dotm":
+        raise InputError("is a macro-enabled Word template: save it in Word as a Word Template "
+                         "(.dotx) or Word Document (.docx) to generate forms from it", path=path)
+    if suffix not in (".docx", ".dotx"):
+        raise InputError("the template must be a Word document (.docx) or template (.dotx)",
+                         path=path)
+    data = read_user_file(path, limit=_MAX_TEMPLATE, what="a .docx template")
+    if suffix == ".dotx":  # a blank: forms are made from it as Word's File > New makes them
+        read_package_bytes(data, path, blank=True)
+        data = document_from_template(data)
+    return data, path
 
 def _prepare(source: bytes, variables: Mapping[str, str], fields: Collection[str], form: Form,
              path: Path | None = None, declared: frozenset[str] | None = None

@@ -16,6 +16,7 @@ import zlib
 from lxml import etree
 
 from .ns import NSMAP, qn
+from .parser import parse_part
 
 #: Word 2007-2010's name for the glossary building block behind "Click here to enter text.".
 DEFAULT_TEXT_PLACEHOLDER = "DefaultPlaceholder_22675703"
@@ -295,6 +296,33 @@ def glossary_document(placeholder: str) -> bytes:
     body = _sub(part, "w:docPartBody")
     _sub(body, "w:p").append(placeholder_run(placeholder))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_CONTENT_TYPES = "[Content_Types].xml"
+
+
+def document_from_template(data: bytes) -> bytes:
+    """A Word template (.dotx) as the document Word makes of it with File > New: the same
+    parts byte for byte, the main part's content type a document's. Read the template with
+    :func:`caseaudit_docx.oxml.package.read_package_bytes` (``blank=True``) first: that checks
+    it is a safe Word package within the limits."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
+        out, "w", compression=zipfile.ZIP_DEFLATED
+    ) as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == _CONTENT_TYPES:
+                root = parse_part(part, _CONTENT_TYPES)
+                for override in root.iter(qn("ct:Override")):
+                    if override.get("ContentType") == _TEMPLATE_MAIN:
+                        override.set("ContentType", _DOCUMENT_MAIN)
+                part = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+            dst.writestr(info, part)
+    return out.getvalue()
 
 
 def stable_zip(data: bytes) -> bytes:
