@@ -180,8 +180,8 @@ def test_templates_that_are_not_forms(tmp_path: Path, cases: Path) -> None:
     docx.Document().save(other)
     with pytest.raises(InputError, match=r"is not a form like .*: none of its header fields"):
         prepare_template(other)
-    with pytest.raises(InputError, match=r"must be a Word \.docx file"):
-        prepare_template(tmp_path / "form.dotx")
+    with pytest.raises(InputError, match=r"must be a Word document \(\.docx\) or template"):
+        prepare_template(tmp_path / "form.odt")
     with pytest.raises(InputError, match="file not found"):
         prepare_template(tmp_path / "missing.docx")
     assert not (tmp_path / "out").exists()
