@@ -19,10 +19,17 @@ from caseaudit_docx import __version__
 from caseaudit_docx.cli_form import form_group
 from caseaudit_docx.errors import CaseAuditError
 from caseaudit_docx.generate.filenames import DEFAULT_PATTERN
+from caseaudit_docx.names import safe_line, safe_name
 
 if TYPE_CHECKING:
     from caseaudit_docx.model.form import Form
     from caseaudit_docx.register.ingest import IngestSummary
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print a message that may name a path: one line, whatever bytes the name holds
+    (control characters and bytes that are not UTF-8 escaped, :mod:`caseaudit_docx.names`)."""
+    click.echo(safe_line(text), err=err)
 
 
 class _Group(click.Group):
@@ -32,7 +39,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CaseAuditError as exc:
-            click.echo(f"caseaudit: {exc}", err=True)
+            _say(f"caseaudit: {exc}", err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -100,7 +107,7 @@ def template(output: Path, untagged: bool, council: str, council_variable: bool,
         output, tagged=not untagged, council=None if council_variable else council, force=force,
         form=form,
     )
-    click.echo(f"Wrote {written}")
+    click.echo(f"Wrote {safe_name(written)}")
 
 
 @cli.command()
@@ -126,7 +133,7 @@ def extract(files: tuple[Path, ...], fmt: str, problems: bool, form: Form) -> No
 
     failed = False
     for line in extract_output(files, form=form, fmt=fmt, problems=problems):
-        click.echo(line.text, err=line.error)
+        click.echo(safe_line(line.text) if line.error else line.text, err=line.error)
         failed = failed or line.error
     if failed:
         click.get_current_context().exit(1)
@@ -172,9 +179,9 @@ def _echo_not_read(summary: IngestSummary) -> None:
     """Forms that could not be filed and paths not read as forms, one line each on stderr
     (they are in the register too, and under Problems in the workbook)."""
     for path, why in summary.failures:
-        click.echo(f"caseaudit: {path}: failed: {why}", err=True)
+        _say(f"caseaudit: {path}: failed: {why}", err=True)
     for path, why in summary.not_read:
-        click.echo(f"caseaudit: {path}: {why}", err=True)
+        _say(f"caseaudit: {path}: {why}", err=True)
 
 
 def _exit_status(summary: IngestSummary) -> None:
@@ -233,10 +240,10 @@ def generate(cases: Path, outdir: Path, template: Path | None, name: str,
             cases, outdir, template=template, name=name, settings=settings,
             column_map=column_map, sheet=sheet, header_row=header_row, force=force,
             allow_duplicates=allow_duplicates,
-            db=db, progress=bar, report=lambda m: click.echo(f"caseaudit: warning: {m}", err=True),
+            db=db, progress=bar, report=lambda m: _say(f"caseaudit: warning: {m}", err=True),
             form=form,
         )
-    click.echo(result.summary)
+    _say(result.summary)
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -307,8 +314,10 @@ def ingest(paths: tuple[Path, ...], db: Path, forms: tuple[Form, ...]) -> None:
     with _TerminalProgress("Reading forms") as bar:
         summary = ingest_paths(paths, db, forms=forms,
                                progress=lambda p: bar(p.done, p.total))
+    for warning in summary.warnings:
+        _say(f"caseaudit: warning: {warning}", err=True)
     _echo_not_read(summary)
-    click.echo(f"{db}: {summary.line()}")
+    _say(f"{db}: {summary.line()}")
     _exit_status(summary)
 
 
@@ -329,8 +338,8 @@ def report(output: Path, date_from: str | None, date_to: str | None, team: str |
     from caseaudit_docx.report.workbook import write_report
 
     filters = ReportFilter(date_from, date_to, team, category)
-    click.echo(write_report(db, output, forms=forms, filters=filters, redact=redact,
-                            force=force).line())
+    _say(write_report(db, output, forms=forms, filters=filters, redact=redact,
+                      force=force).line())
 
 
 @cli.command(cls=_ValuesHelp)
@@ -362,7 +371,7 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
                                 redact=redact, force=force,
                                 progress=lambda p: bar(p.done, p.total))
     _echo_not_read(summary.ingest)
-    click.echo(summary.line())
+    _say(summary.line())
     _exit_status(summary.ingest)
 
 
@@ -380,7 +389,7 @@ def history(case: str, db: Path, form: Form) -> None:
     from caseaudit_docx.register.read import history_lines
 
     for line in history_lines(db, case, form=form):
-        click.echo(line)
+        _say(line)
 
 
 def main() -> None:

@@ -1,9 +1,10 @@
 """The files users name: bounded reading, and finding the forms under folders.
 
 Forms, case lists and templates all arrive as paths typed by a person. Whatever goes wrong
-reading one (missing, a folder, no permission, absurdly large) becomes a
-:class:`CaseAuditError` naming the file, never a traceback; the size is checked before a byte
-is read. Finding forms accounts for every path: :func:`find_forms` returns the forms and, as
+reading one (missing, a folder, a FIFO or a device, no permission, absurdly large)
+becomes a :class:`CaseAuditError` naming the file, never a traceback; only regular files are
+opened, the size is checked before a byte is read, and no more bytes are read than the
+limit. Finding forms accounts for every path: :func:`find_forms` returns the forms and, as
 data, every file that is not one (with what to do about it), every folder that cannot be read
 and every path that does not exist, so that a batch goes on and nothing is dropped silently.
 Word leaves an owner ("lock") file named ``~$…`` beside every open document; it is never a
@@ -13,6 +14,7 @@ form, so it is skipped and counted.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,17 +35,28 @@ def read_user_file(
     error: type[CaseAuditError] = InputError,
     too_large: type[CaseAuditError] | None = None,
 ) -> bytes:
-    """The bytes of ``path``; ``what`` names what it should be ("a case list", "a .docx file")."""
+    """The bytes of ``path``; ``what`` names what it should be ("a case list", "a .docx file").
+
+    Only a regular file is read: a FIFO, a device or a socket (or a link to one, such as
+    ``/dev/zero``) is refused by its type before it is opened, and it is opened without
+    blocking, so that one swapped in meanwhile cannot hang the reader either. At most
+    ``limit + 1`` bytes are ever read, whatever size the file claims."""
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limit:
+        check_regular_file(path, what=what, error=error)
+        handle = os.open(path, _READ_FLAGS)
+        try:
+            status = os.fstat(handle)
+            check_regular_mode(status.st_mode, path, what=what, error=error)
+            if status.st_size > limit:
                 raise (too_large or error)(
-                    f"is {megabytes(size)}, far too large to be {what} (limit {megabytes(limit)})",
+                    f"is {megabytes(status.st_size)}, far too large to be {what} "
+                    f"(limit {megabytes(limit)})",
                     path=path,
                 )
-            return handle.read()
+            data = _read_at_most(handle, limit + 1)
+        finally:
+            os.close(handle)
     except FileNotFoundError:
         raise error("file not found", path=path) from None
     except IsADirectoryError:
@@ -54,6 +67,58 @@ def read_user_file(
         if path.is_dir():
             raise error(f"is a folder, not {what}", path=path) from None
         raise error(f"cannot be read ({exc.strerror or exc})", path=path) from None
+    if len(data) > limit:  # it grew after it was measured
+        raise (too_large or error)(
+            f"is more than {megabytes(limit)}, far too large to be {what}", path=path)
+    return data
+
+
+#: Never block on a FIFO swapped in after the type check; no controlling terminal from a tty.
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+_READ_CHUNK = 1 << 20
+
+#: What a path that is not a regular file is, for messages.
+_FILE_TYPES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_at_most(handle: int, size: int) -> bytes:
+    """Up to ``size`` bytes from an open file descriptor, counted as they arrive."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        try:
+            chunk = os.read(handle, min(left, _READ_CHUNK))
+        except BlockingIOError:  # not a regular file after all: nothing more to wait for
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def check_regular_mode(mode: int, path: Path, *, what: str,
+                       error: type[CaseAuditError] = InputError) -> None:
+    """Raise ``error`` unless ``mode`` (an ``st_mode``) is a regular file's."""
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise error(f"is a folder, not {what}", path=path)
+    kind = next((name for test, name in _FILE_TYPES if test(mode)), "a special file")
+    raise error(f"is not a regular file ({kind}), so it is not read as {what}", path=path)
+
+
+def check_regular_file(path: str | os.PathLike[str], *, what: str,
+                       error: type[CaseAuditError] = InputError) -> None:
+    """Raise ``error`` (one line) unless ``path`` is a regular file or a link to one: a FIFO,
+    a device or a socket is never opened. ``OSError`` (a missing file) is left to the caller."""
+    check_regular_mode(os.stat(path).st_mode, Path(path), what=what, error=error)
 
 
 LOCK_PREFIX = "~$"  # Word's owner files beside an open document: never a form

@@ -20,6 +20,7 @@ import hashlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,8 @@ def convertible(path: str | os.PathLike[str]) -> bool:
     OpenDocument text), by content; by its suffix (.doc, .odt) when it cannot be read."""
     path = Path(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False  # a FIFO or a device is never opened: the reader refuses it by type
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF)
             if ole_kind(head) is not None:  # its stream names may be anywhere: read it all

@@ -31,10 +31,9 @@ SAMPLES = ROOT / "samples" / "forms"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.docx"))
 
 
-def fake_extract(path: str) -> Record:
+def fake_extract(data: bytes, path: str) -> Record:
     """Stands in for extraction (module level, so the process pool can pickle it): the
     "form" is a record's JSON; a file starting with "not a form" is not one."""
-    data = Path(path).read_bytes()
     if data.startswith(b"not a form"):
         raise NotAFormError("not a Word document", path=path)
     if data.startswith(b"crash"):

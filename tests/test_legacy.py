@@ -315,3 +315,11 @@ def test_soffice_falls_back_to_libreoffice(monkeypatch) -> None:
 def test_the_odt_fixture_was_made_by_libreoffice() -> None:
     with zipfile.ZipFile(ODT) as odt:
         assert b"<meta:generator>LibreOffice/" in odt.read("meta.xml")
+
+
+def test_a_fifo_named_doc_is_never_opened(tmp_path: Path) -> None:
+    from caseaudit_docx.legacy import convertible
+
+    fifo = tmp_path / "x.doc"
+    os.mkfifo(fifo)
+    assert convertible(fifo) is False  # returns at once: opening it would block

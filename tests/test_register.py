@@ -391,8 +391,9 @@ def test_a_v2_register_takes_not_forms_and_keeps_its_files(tmp_path: Path) -> No
         register.add_not_form(FileInfo("x.pdf"), (Problem(None, "error", "is a PDF"),))
         assert {f.path for f in failed_files(register)} == {"old/bad.docx", "x.pdf"}
         with pytest.raises(sqlite3.IntegrityError):  # the constraint survives the rebuild
-            register.conn.execute("INSERT INTO files VALUES (9, 'y', 1, NULL, NULL, 'now',"
-                                  " 'lost', NULL)")
+            register.conn.execute("INSERT INTO files (id, path, size, sha256, modified,"
+                                  " ingested_at, outcome, revision_id)"
+                                  " VALUES (9, 'y', 1, NULL, NULL, 'now', 'lost', NULL)")
 
 
 def test_the_identity_is_the_forms_roles(reg: Register) -> None:

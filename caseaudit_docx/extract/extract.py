@@ -13,15 +13,20 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from caseaudit_docx.errors import CaseAuditError, InputError, NotAFormError
+from caseaudit_docx.errors import CaseAuditError, InputError, NotAFormError, UnsafeFileError
 from caseaudit_docx.extract.locate import Located, locate
-from caseaudit_docx.files import NOT_A_FORM, Found, NotRead, find_forms
+from caseaudit_docx.files import NOT_A_FORM, Found, NotRead, find_forms, read_user_file
 from caseaudit_docx.legacy import convertible, open_form
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
-from caseaudit_docx.oxml.package import DocxPackage, read_package, read_package_bytes
+from caseaudit_docx.oxml.package import (
+    DEFAULT_LIMITS,
+    DocxPackage,
+    read_package,
+    read_package_bytes,
+)
 from caseaudit_docx.oxml.text import read_document
 
 
@@ -81,6 +86,13 @@ def extract_files(
         for item in found.not_read:
             item = dataclasses.replace(item, path=named or item.path)
             yield item.path, not_read_error(item)
+
+
+def read_form_bytes(path: str | Path) -> bytes:
+    """The bytes of the .docx at ``path``, read once and bounded as :func:`extract_file`
+    reads them, for :func:`extract_bytes`: ingest hashes and extracts the same bytes."""
+    return read_user_file(path, limit=DEFAULT_LIMITS.max_file_size, what="a .docx file",
+                          error=NotAFormError, too_large=UnsafeFileError)
 
 
 def extract_bytes(data: bytes, path: str | Path, *, form: Form | None = None,

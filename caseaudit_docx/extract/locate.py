@@ -36,6 +36,10 @@ from caseaudit_docx.oxml.view import CellView, DocumentView, RowView
 MIN_ROWS_FOUND = 0.4
 #: The share of words a text must have in common with printed text to count as printed.
 PRINTED_WORD_OVERLAP = 0.8
+#: A document may hold this many times the form's table rows, cells or controls, or
+#: SIZE_FLOOR of each, whichever is more, before it is refused as too large to be a form.
+SIZE_FACTOR = 40
+SIZE_FLOOR = 5_000
 
 
 @dataclass(frozen=True)
@@ -120,14 +124,20 @@ class _Walk:
     problems: list[Problem] = field(default_factory=list)
     parent: str | None = None  # a numbered row whose lettered parts may follow (Q5: A, B, C)
     table: int | None = None  # the model table of the last model row recognised
+    next_number: dict[str, int] = field(default_factory=dict)  # extra name -> its next "#n"
 
     def keep_extra(self, name: str, cells: tuple[CellView, ...], why: str) -> None:
+        """Keep text as the extra ``name``, or ``name#2``, ``name#3``… when that is taken
+        (each name's count is kept, so that many extras of one name cost linear time)."""
         text = "\t".join(c.text for c in cells if c.text)
         if not text:
             return
-        key, n = name, 2
-        while key in self.extras:
-            key, n = f"{name}#{n}", n + 1
+        n = self.next_number.get(name, 1)
+        key = name if n == 1 else f"{name}#{n}"
+        while key in self.extras:  # taken by another name's numbering ("a#2" itself)
+            n += 1
+            key = f"{name}#{n}"
+        self.next_number[name] = n + 1
         self.extras[key] = text
         self.problems.append(
             Problem(None, WARNING, f"{why}; its text is kept as {key!r}: {text!r}"))
@@ -280,8 +290,56 @@ def _paragraph_extras(walk: _Walk, view: DocumentView) -> None:
                             "text outside the form's tables")
 
 
-def _walked(view: DocumentView, form: Form) -> tuple[_Walk, float]:
-    """One walk of the document's rows, and the share of the form's answer rows it found."""
+@dataclass(frozen=True)
+class Sizes:
+    """How much a form or a document holds: table rows, table cells and content controls."""
+
+    rows: int
+    cells: int
+    controls: int
+
+    def items(self) -> tuple[tuple[str, int], ...]:
+        return (("table rows", self.rows), ("table cells", self.cells),
+                ("content controls", self.controls))
+
+
+@derived
+def form_sizes(form: Form) -> Sizes:
+    """The size of ``form`` as a filled-in copy has it (one control per field)."""
+    rows = [row for table in form.tables for row in table.rows]
+    return Sizes(len(rows), sum(len(row.cells) for row in rows), len(form.fields))
+
+
+def document_sizes(view: DocumentView) -> Sizes:
+    rows = [row for table in view.tables for row in table.rows]
+    cells = [cell for row in rows for cell in row.cells]
+    controls = sum(len(cell.controls) for cell in cells) + sum(
+        len(paragraph.controls) for paragraph in view.paragraphs)
+    return Sizes(len(rows), len(cells), controls)
+
+
+def size_limit(size: int) -> int:
+    """How much of what a form has ``size`` of a document may hold before it is refused."""
+    return max(SIZE_FACTOR * size, SIZE_FLOOR)
+
+
+def check_size(view: DocumentView, form: Form, *, path: str | None = None) -> None:
+    """Raise :class:`NotAFormError` when ``view`` holds far more rows, cells or controls than
+    ``form`` (:func:`size_limit`): reading it would cost time for nothing a form holds."""
+    wanted = form_sizes(form)
+    for (what, found), (_, usual) in zip(document_sizes(view).items(), wanted.items()):
+        if found > size_limit(usual):
+            raise NotAFormError(
+                f"is too large: {found:,} {what}; a {form.title} form has about {usual:,} "
+                f"(at most {size_limit(usual):,} are read)",
+                path=path,
+            )
+
+
+def _walked(view: DocumentView, form: Form, *, path: str | None = None) -> tuple[_Walk, float]:
+    """One walk of the document's rows, and the share of the form's answer rows it found
+    (a document far larger than the form is refused first: :func:`check_size`)."""
+    check_size(view, form, path=path)
     model = _model(form)
     walk = _Walk(model)
     _walk_rows(walk, view)
@@ -296,7 +354,7 @@ def share_found(view: DocumentView, form: Form) -> float:
 
 def locate(view: DocumentView, form: Form, *, path: str | None = None) -> Located:
     """Raw text of every field of ``form`` in ``view``; raises NotAFormError for other documents."""
-    walk, found = _walked(view, form)
+    walk, found = _walked(view, form, path=path)
     tagged = _check_tags(walk, view)
     answer_rows = walk.model.answer_rows
     if found < MIN_ROWS_FOUND:

@@ -2,7 +2,9 @@
 
 Kept out of the CLI so that the command makes one call and only prints: each line comes with
 whether it belongs on stderr (a file that could not be read, in one line), and the caller
-decides the exit status from that.
+decides the exit status from that. File names are data: an error or problem line has its
+control characters escaped (one line, whatever the name holds), and a record names a file
+whose name is not UTF-8 with those bytes as ``\\xNN`` (:mod:`caseaudit_docx.names`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from caseaudit_docx.errors import CaseAuditError, InputError
 from caseaudit_docx.extract.extract import extract_files
 from caseaudit_docx.model.form import Form
+from caseaudit_docx.model.record import Record
+from caseaudit_docx.names import safe_line, stored_name
 
 FORMATS = ("json", "jsonl")
 
@@ -42,15 +47,25 @@ def extract_output(paths: Sequence[str | Path], *, form: Form | None = None,
     records = []
     for path, result in extract_files(paths, form=form):
         if isinstance(result, CaseAuditError):
-            yield OutputLine(f"caseaudit: {result}", error=True)
+            yield OutputLine(safe_line(f"caseaudit: {result}"), error=True)
         elif problems:
             for problem in result.problems:
-                yield OutputLine(f"{path}: {problem}")
+                yield OutputLine(safe_line(f"{path}: {problem}"))
         elif fmt == "jsonl":
-            yield OutputLine(json.dumps(result.to_dict(), ensure_ascii=False))
+            yield OutputLine(json.dumps(_to_dict(result), ensure_ascii=False))
         else:
-            records.append(result.to_dict())
+            records.append(_to_dict(result))
     if not problems and fmt == "json" and records:
         single = len(paths) == 1 and not Path(paths[0]).is_dir()
         yield OutputLine(json.dumps(records[0] if single else records, ensure_ascii=False,
                                     indent=2))
+
+
+def _to_dict(record: Record) -> dict[str, Any]:
+    """The record's JSON, its file named as text that can be written (JSON escapes control
+    characters itself; a byte that is not UTF-8 could not be written at all)."""
+    out = record.to_dict()
+    source = out.get("source")
+    if isinstance(source, dict) and isinstance(source.get("file"), str):
+        source["file"] = stored_name(source["file"])
+    return out

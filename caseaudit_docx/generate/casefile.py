@@ -6,7 +6,9 @@ Excel workbook (.xlsx, .xlsm) is read in openpyxl's read-only mode from its firs
 (a hidden first sheet is skipped with a note) or a named one, formulas as the values Excel last
 calculated. Only the cells actually in the file are read: a sheet whose ``<dimension>`` claims
 A1:XFD1048576 holding a few cells gives a few short rows, and trailing empty cells and rows are
-dropped. Row ``i`` of :attr:`Table.rows` is row ``i + 1`` of the spreadsheet.
+dropped. Rows and cells are counted as they are read, and a list past :data:`MAX_CASES` rows of
+cases (or a sheet claiming far more rows or cells) is refused with one line. Row ``i`` of
+:attr:`Table.rows` is row ``i + 1`` of the spreadsheet.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ from caseaudit_docx.errors import InputError
 from caseaudit_docx.files import read_user_file
 
 _MAX_CASE_LIST = 64 * 1024 * 1024  # far beyond any case list; a guard against the wrong file
+#: Bounds on what is read from a case list, past which it is refused with one line (a few KB
+#: of zip can claim a million rows, or a cell in the last column on every row):
+MAX_CASES = 100_000  # rows that hold something (the headings among them)
+MAX_ROWS = 1_048_576  # rows in all, blank ones between included (Excel's last row)
+MAX_CELLS = 10_000_000  # cells read, blank ones included
 #: Excel's own date system (the 1900 one, leap-year bug and all: serial 1 is 1 January 1900).
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 #: How many lines the delimiter and the headings are looked for in.
@@ -72,6 +79,29 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _bounded(rows: Iterable[Sequence[object]], path: Path) -> tuple[Row, ...]:
+    """The rows, trimmed, counted as they are read against :data:`MAX_CASES`,
+    :data:`MAX_ROWS` and :data:`MAX_CELLS`, without trailing empty rows."""
+    kept: list[Row] = []
+    cases = cells = 0
+    for row in rows:
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise InputError(f"is too large: more than {MAX_CELLS:,} cells (counting blank "
+                             "ones); is it the right file?", path=path)
+        if len(kept) >= MAX_ROWS:
+            raise InputError(f"is too large: more than {MAX_ROWS:,} rows (counting blank "
+                             "ones); is it the right file?", path=path)
+        row = trimmed(row)
+        if row:
+            cases += 1
+            if cases > MAX_CASES:
+                raise InputError(f"is too large: more than {MAX_CASES:,} rows of cases (a "
+                                 f"case list holds at most {MAX_CASES:,})", path=path)
+        kept.append(row)
+    return _without_trailing_rows(kept)
+
+
 def _without_trailing_rows(rows: list[Row]) -> tuple[Row, ...]:
     end = len(rows)
     while end and not rows[end - 1]:
@@ -85,12 +115,13 @@ def _without_trailing_rows(rows: list[Row]) -> tuple[Row, ...]:
 def _csv_rows(data: bytes, path: Path, score: Score) -> tuple[Row, ...]:
     text = _decode(data, path)
     delimiter = _delimiter(text, score)
+    if text.count(delimiter) > MAX_CELLS:  # before one line of them is split into a list
+        raise InputError(f"is too large: more than {MAX_CELLS:,} cells (counting blank ones); "
+                         "is it the right file?", path=path)
     try:
-        rows = [trimmed(row) for row in csv.reader(io.StringIO(text, newline=""),
-                                                   delimiter=delimiter)]
+        return _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), path)
     except csv.Error as exc:
         raise InputError(f"is not a readable CSV file ({exc})", path=path) from None
-    return _without_trailing_rows(rows)
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -153,11 +184,18 @@ def _xlsx_table(data: bytes, sheet: str | None, path: Path) -> Table:
         # The sheet's <dimension> may claim far more than is there (A1:XFD1048576): forget it,
         # so that rows are as long as their cells and end with the last row in the file.
         ws.reset_dimensions()
-        rows = [trimmed(_excel_value(c) for c in row) for row in ws.iter_rows(values_only=True)]
+        try:
+            rows = _bounded((tuple(map(_excel_value, row))
+                             for row in ws.iter_rows(values_only=True)), path)
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged sheet (a cell past column XFD, bad XML)
+            raise InputError(f"cannot be read as an Excel workbook ({exc.__class__.__name__}); "
+                             "is it damaged?", path=path) from None
         epoch = book.epoch
     finally:
         book.close()
-    return Table(_without_trailing_rows(rows), epoch, tuple(notes))
+    return Table(rows, epoch, tuple(notes))
 
 
 def _worksheet(book: Any, sheet: str | None, path: Path) -> tuple[Any, list[str]]:

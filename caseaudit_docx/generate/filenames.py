@@ -38,21 +38,61 @@ _DOTS = re.compile(r"\.{2,}")
 
 def check_pattern(pattern: str, fields: Collection[str]) -> None:
     """Refuse a --name pattern that uses an unknown field or anything but plain ``{field}``
-    replacement fields (no attribute or index look-ups)."""
+    replacement fields (no attribute or index look-ups, no ``!r`` conversions), or one whose
+    names could not be short: a format's width or precision past :data:`MAX_CHARS`
+    (``{case:>300000000}`` would make a 300 MB string before it was cut), a pattern longer than
+    :data:`MAX_PATTERN` or with more than :data:`MAX_FIELDS` fields."""
     allowed = set(fields) | {ROW, CASE}
+    shown_pattern = _shown(pattern)
+    if len(pattern) > MAX_PATTERN:
+        raise InputError(f"--name {shown_pattern}: is {len(pattern):,} characters long; a file "
+                         f"name is at most {MAX_CHARS}")
     try:
         parsed = list(string.Formatter().parse(pattern))
     except ValueError as exc:
-        raise InputError(f"--name {pattern!r} is not a valid pattern ({exc})") from None
-    for _, name, _, _ in parsed:
+        raise InputError(f"--name {shown_pattern} is not a valid pattern ({exc})") from None
+    if sum(name is not None for _, name, _, _ in parsed) > MAX_FIELDS:
+        raise InputError(f"--name {shown_pattern}: has more than {MAX_FIELDS} {{fields}}")
+    for _, name, spec, conversion in parsed:
         if name is None:
             continue
         if name not in allowed:
             shown = "{" + name + "}" if name else "{}"
             raise InputError(
-                f"--name {pattern!r}: {shown} is not a header field; use "
+                f"--name {shown_pattern}: {shown} is not a header field; use "
                 + ", ".join("{" + f + "}" for f in dict.fromkeys((*fields, CASE, ROW)))
             )
+        if conversion:
+            raise InputError(f"--name {shown_pattern}: {{{name}!{conversion}}} is not allowed; "
+                             f"write {{{name}}}")
+        _check_spec(shown_pattern, name, spec or "")
+
+
+#: The longest --name pattern, and the most replacement fields in one.
+MAX_PATTERN = 1_000
+MAX_FIELDS = 20
+#: Python's format specification mini-language, with width and precision captured.
+_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[_,]?(?:\.(?P<precision>\d+))?"
+                   r"[bcdeEfFgGnosxX%]?", re.DOTALL)
+
+
+def _check_spec(pattern: str, name: str, spec: str) -> None:
+    """Refuse a format that is not plain (nested fields) or whose width or precision is past
+    the longest file name: checked here, before any string is made."""
+    found = _SPEC.fullmatch(spec)
+    if found is None:
+        raise InputError(f"--name {pattern}: {{{name}:{spec[:40]}}} is not a format "
+                         "this tool understands")
+    for what in ("width", "precision"):
+        size = found.group(what)
+        if size and int(size) > MAX_CHARS:
+            raise InputError(f"--name {pattern}: the {what} {int(size):,} in {{{name}:{spec}}} "
+                             f"is longer than a file name can be (at most {MAX_CHARS})")
+
+
+def _shown(text: str, limit: int = 200) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def format_name(pattern: str, values: Mapping[str, str], row: int) -> str:

@@ -2,19 +2,19 @@
 
 A batch of forms is written under temporary names in the output folder (same file system, so
 the final rename is atomic) and renamed only when every form is complete. If anything fails
-before that (a rendering error, a full disk, Ctrl-C), the temporary files and any form this run
-already renamed are removed, so a failed run leaves nothing half-written. Without ``force`` an
+before that (a rendering error, a full disk, Ctrl-C, SIGTERM or SIGHUP), the temporary files
+and any form this run already renamed are removed, so a failed run leaves nothing
+half-written. Without ``force`` an
 existing file is never replaced: the names are checked before anything is written, and the
 rename itself goes through a hard link, which fails if the name appeared in the meantime.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from caseaudit_docx.cleanup import output_error, rename_into_place, signals_unwind, temporary_beside
 from caseaudit_docx.errors import OutputError
 from caseaudit_docx.generate.filenames import format_name, name_key, numbered
 
@@ -78,61 +78,51 @@ def write_all(contents: Iterable[bytes], names: Sequence[str], outdir: Path, *,
               force: bool = False, progress: Progress | None = None
               ) -> tuple[list[Path], list[Path]]:
     """Write each of ``contents`` (made lazily, one at a time) under its name in ``names``.
-    Returns the paths written, and those of them that did not replace an existing file."""
+    Returns the paths written, and those of them that did not replace an existing file.
+
+    Until every form is renamed, a failure of any kind (SIGTERM and SIGHUP included) removes
+    the temporary files and the forms this call created; a full disk is one line, "…: cannot
+    be written: disk full"."""
     temps: list[Path] = []
     created: list[Path] = []
     done = False
-    try:
-        for data in contents:
-            temps.append(_write_temp(outdir, data))
-            if progress is not None:
-                progress(len(temps), len(names))
-        finals = []
-        for temp, name in zip(temps, names):
-            final = outdir / name
-            if _move(temp, final, force):
-                created.append(final)
-            finals.append(final)
-        done = True
-        return finals, created
-    finally:
-        if not done:
-            for path in (*temps, *created):
-                path.unlink(missing_ok=True)
+    with signals_unwind():
+        try:
+            for data in contents:
+                final = outdir / names[len(temps)] if len(temps) < len(names) else outdir
+                temps.append(_write_temp(outdir, data, final))
+                if progress is not None:
+                    progress(len(temps), len(names))
+            finals = []
+            for temp, name in zip(temps, names):
+                final = outdir / name
+                if _move(temp, final, force):
+                    created.append(final)
+                finals.append(final)
+            done = True
+            return finals, created
+        finally:
+            if not done:
+                for path in (*temps, *created):
+                    path.unlink(missing_ok=True)
 
 
-def _write_temp(outdir: Path, data: bytes) -> Path:
-    """A new file only this process can read (mkstemp: mode 0600), as the forms name children."""
+def _write_temp(outdir: Path, data: bytes, final: Path) -> Path:
+    """A new file only this process can read (mode 0600), as the forms name children; an
+    error names the form it was to become."""
+    temp: Path | None = None
     try:
-        fd, name = tempfile.mkstemp(prefix=".caseaudit-", suffix=".part", dir=outdir)
-        with os.fdopen(fd, "wb") as handle:
+        handle, temp = temporary_beside(outdir, ".caseaudit-")
+        with handle:
             handle.write(data)
     except OSError as exc:
-        raise OutputError(f"cannot write in the output folder ({exc.strerror or exc})",
-                          path=outdir) from None
-    return Path(name)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise output_error(exc, final) from None
+    return temp
 
 
 def _move(temp: Path, final: Path, force: bool) -> bool:
     """Rename into place; without ``force`` never over an existing file, even one that
-    appeared a moment ago (a hard link fails if the name exists). True if newly created."""
-    try:
-        if force:
-            existed = final.exists()
-            os.replace(temp, final)
-            return not existed
-        try:
-            os.link(temp, final)
-        except FileExistsError:
-            raise OutputError("appeared while the forms were being written; nothing was "
-                              "replaced (use --force to replace it)", path=final) from None
-        except OSError:  # a file system without hard links
-            if final.exists():
-                raise OutputError("already exists (use --force to replace it)",
-                                  path=final) from None
-            os.rename(temp, final)
-            return True
-        temp.unlink()
-        return True
-    except OSError as exc:
-        raise OutputError(f"cannot be written ({exc.strerror or exc})", path=final) from None
+    appeared a moment ago. True if newly created."""
+    return rename_into_place(temp, final, force=force, meanwhile="the forms were being written")

@@ -27,7 +27,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.shared import Cm, Pt, RGBColor
 
-from caseaudit_docx.errors import OutputError
+from caseaudit_docx.cleanup import written_whole
 from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Answer, Form, Label, Paragraph, Table
@@ -83,15 +83,18 @@ def write_template(
     force: bool = False,
     form: Form | None = None,
 ) -> Path:
-    """Write the blank form to ``path``; refuse to replace an existing file unless ``force``."""
+    """Write the blank form to ``path``; refuse to replace an existing file unless ``force``.
+
+    It is written under a temporary name beside ``path`` and renamed when complete, so a
+    failed run (a full disk: "…: cannot be written: disk full") leaves no truncated document.
+    A blank holds no case data: its mode is what the umask allows, as for any new file.
+    """
     target = Path(path)
     check_new_file(target, suffix=".docx",
                    wrong_suffix="the template must be saved with a .docx extension", force=force)
     data = build_template(tagged=tagged, council=council, form=form)
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise OutputError(f"cannot write the template: {exc.strerror}", path=target) from exc
+    with written_whole(target, force=force, private=False) as handle:
+        handle.write(data)
     return target
 
 

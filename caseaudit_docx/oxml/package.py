@@ -1,8 +1,10 @@
 """Open a .docx read-only, refuse anything that is not one, and read only the parts we need.
 
 The file is read once, in binary, and never written. Before a zip is trusted its member count,
-declared sizes, total and compression ratios are checked; parts are then read in chunks and their
-bytes counted, because a zip's declared sizes may lie. Only ``[Content_Types].xml``, the package
+declared sizes, total and compression ratios are checked, and so are its compression methods
+(only stored and deflate, which Word writes) and its part names (two that differ only in case
+are refused); parts are then read in chunks and their bytes counted against the part and total
+limits, because a zip's declared sizes may lie. Only ``[Content_Types].xml``, the package
 relationships, the main document, its relationships, the glossary and the core properties are
 read and parsed; images and everything else are never decompressed. So a macro-enabled document
 (.docm) reads like a .docx: its macros (``vbaProject.bin``) are never read, run or kept.
@@ -238,6 +240,11 @@ _RELATIONSHIP = qn("pr:Relationship")
 _CORE_MODIFIED, _CORE_TITLE = qn("dcterms:modified"), qn("dc:title")
 _W_DOCUMENT, _STRICT_DOCUMENT = f"{{{W}}}document", f"{{{STRICT_W}}}document"
 _CHUNK = 1 * MiB
+#: The zip compression methods Word writes; anything else (bzip2, lzma: whose unpacking
+#: zipfile does not bound by the chunk asked for) is refused before a member is opened.
+_WORD_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+_METHOD_NAMES = {9: "deflate64", zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma",
+                 93: "zstandard", 95: "xz", 98: "ppmd", 99: "AES encryption"}
 #: What zipfile raises on damaged input (ValueError covers undecodable member names).
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error)
 
@@ -252,7 +259,8 @@ class _Parts:
         self._archive, self._limits, self._path = archive, limits, path
         infos = archive.infolist()
         self._check_bounds(infos, file_size)
-        self._members = {info.filename.lower(): info for info in infos}
+        self._members = _members_by_name(infos, path)
+        self._unpacked = 0  # bytes actually unpacked so far, against max_total_size
 
     def _check_bounds(self, infos: list[zipfile.ZipInfo], file_size: int) -> None:
         limits, path = self._limits, self._path
@@ -264,6 +272,13 @@ class _Parts:
             )
         total = 0
         for info in infos:
+            if info.compress_type not in _WORD_METHODS:
+                method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+                raise UnsafeFileError(
+                    f"part {info.filename} is compressed with {method}, which Word never "
+                    "writes (only stored or deflate); refusing it",
+                    path=path,
+                )
             if info.file_size > limits.max_part_size:
                 raise UnsafeFileError(
                     f"part {info.filename} would unpack to {megabytes(info.file_size)} "
@@ -294,17 +309,26 @@ class _Parts:
         return name.lower() in self._members
 
     def read(self, name: str) -> bytes:
-        """A member's bytes, read in chunks and counted (never trusting the declared size)."""
+        """A member's bytes, unpacked in chunks and counted against the part and total limits
+        (never trusting the declared size; only stored and deflate members get here, whose
+        unpacking zipfile bounds by the chunk asked for)."""
         info = self._members[name.lower()]
         limit, chunks, count = self._limits.max_part_size, [], 0
         try:
             with self._archive.open(info) as member:
                 while chunk := member.read(_CHUNK):
                     count += len(chunk)
+                    self._unpacked += len(chunk)
                     if count > limit:
                         raise UnsafeFileError(
                             f"part {info.filename} unpacks to more than {megabytes(limit)}; "
                             "refusing a possible zip bomb",
+                            path=self._path,
+                        )
+                    if self._unpacked > self._limits.max_total_size:
+                        raise UnsafeFileError(
+                            f"unpacks to more than {megabytes(self._limits.max_total_size)} "
+                            "in total; refusing a possible zip bomb",
                             path=self._path,
                         )
                     chunks.append(chunk)
@@ -469,6 +493,24 @@ def _cached(key: tuple[str | bytes, ...], parse: Callable[[], _T]) -> _T:
             _SMALL_PARTS.clear()
         found = _SMALL_PARTS[key] = parse()
     return cast(_T, found)
+
+
+def _members_by_name(infos: list[zipfile.ZipInfo], path: Path | None
+                     ) -> dict[str, zipfile.ZipInfo]:
+    """The members by part name, which OPC compares without regard to case; two members
+    whose names differ only in case (or repeat) are refused, since readers disagree on which
+    one is the part (Word's choice is not ours to guess)."""
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        key = info.filename.lower()
+        first = members.setdefault(key, info)
+        if first is not info:
+            raise UnsafeFileError(
+                f"has two zip members for one part ({first.filename} and {info.filename}: "
+                "part names differ only in case, if at all); refusing it",
+                path=path,
+            )
+    return members
 
 
 def _overlapping(infos: list[zipfile.ZipInfo], file_size: int) -> bool:

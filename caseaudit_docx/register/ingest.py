@@ -2,14 +2,20 @@
 
 Reading a form costs milliseconds of XML parsing, writing it to SQLite far less, so extraction
 is spread over the CPU cores (a process pool fed small chunks of paths) while the main process
-hashes files, skips bytes the register already holds and writes results in order, one
-transaction per chunk. Every worker reads with the same forms: it receives each form's
-description (JSON text, which crosses between processes as plain text whatever the form holds)
-once, when it starts, and keeps the loaded forms for every document it reads. Given several
-forms (the versions of a council's form), each document is read by the one it fits best
-(:mod:`caseaudit_docx.extract.choose`) and packed by that form's roles. Progress is reported
-through a callback, so the library stays free of any user interface; the CLI turns it into a
-progress bar on a terminal.
+writes results in order, one transaction per chunk. Every worker reads with the same forms: it
+receives each form's description (JSON text, which crosses between processes as plain text
+whatever the form holds) once, when it starts, and keeps the loaded forms for every document it
+reads. Given several forms (the versions of a council's form), each document is read by the
+one it fits best (:mod:`caseaudit_docx.extract.choose`) and packed by that form's roles.
+Progress is reported through a callback, so the library stays free of any user interface; the
+CLI turns it into a progress bar on a terminal.
+
+Each file is read once, by its worker: the bytes hashed are the bytes extracted, so a form
+saved again during the ingest is recorded with its own hash and its own fields, never one
+version's hash with another's. The main process tells the worker the hash last recorded under
+the file's name; when the bytes read hash the same, extraction is skipped. Bytes the register
+already holds (under another name, or earlier in the same run) are found by the hash the worker
+returns, and are unchanged.
 
 Every path given is accounted for (:func:`~caseaudit_docx.files.find_forms`): a file that is
 not a form is recorded as such, and a path that does not exist or a folder that cannot be read
@@ -26,22 +32,24 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from caseaudit_docx.cleanup import die_with_parent, signals_unwind
 from caseaudit_docx.errors import CaseAuditError, InputError
 from caseaudit_docx.files import EMPTY, MISSING, NOT_A_FORM, UNREADABLE, NotRead, find_forms
 from caseaudit_docx.legacy import convertible
 from caseaudit_docx.model.description import form_from_json, form_to_json
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.record import ERROR, Problem, Record
+from caseaudit_docx.names import stored_name
 from caseaudit_docx.register.pack import form_of, given_forms
 from caseaudit_docx.register.store import (
     FAILED,
     NEW,
     NOT_FORM,
     REVISED,
-    UNCHANGED,
     FileInfo,
     PackedRecord,
     Register,
@@ -50,7 +58,8 @@ from caseaudit_docx.register.store import (
     utc_iso,
 )
 
-Extractor = Callable[[str], Record]
+#: A stand-in for extraction in tests: a function of a file's bytes and its path.
+Extractor = Callable[[bytes, str], Record]
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class IngestSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     not_read: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     paths: tuple[str, ...] = ()  # as given, for the hint at the end of the line
+    warnings: tuple[str, ...] = ()  # about the register itself (its permissions tightened)
 
     def count(self, outcome: str) -> None:
         name = {NOT_FORM: "not_forms"}.get(outcome, outcome)
@@ -136,57 +146,115 @@ class IngestSummary:
         return " ".join(shown + ["..."] * (len(self.paths) > 3)) or "..."
 
 
-def _file_info(path: Path) -> tuple[FileInfo, Problem | None]:
-    """Size, modified time and sha256 of a file, read in the main process (cheap, sequential)."""
-    try:
-        stat = path.stat()
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        return FileInfo(str(path)), Problem(None, ERROR, f"cannot be read: {exc.strerror}")
-    return FileInfo(str(path), stat.st_size, digest.hexdigest(), utc_iso(stat.st_mtime)), None
-
-
-_Result = tuple[PackedRecord | None, tuple[Problem, ...]]
+_Result = tuple[FileInfo, PackedRecord | None, tuple[Problem, ...]]
+#: A path to read, and the sha256 last recorded under its name (None: never seen).
+_Task = tuple[str, str | None]
 
 #: The forms a worker process reads with, loaded once by :func:`_start_worker`.
 _worker_forms: tuple[Form, ...] = ()
 
+#: How often a file that changes while it is read is read again before it is failed.
+_READ_TRIES = 3
 
-def _start_worker(*form_jsons: str) -> None:
+
+def _start_worker(parent: int, form_jsons: tuple[str, ...]) -> None:
     """A worker's start: load the forms from their descriptions once; leave Ctrl-C to the
-    main process, which rolls back and stops the workers cleanly."""
+    main process, which rolls back and stops the workers cleanly; and end when the main
+    process (pid ``parent``) dies, however it dies, rather than live on holding the register
+    and the forms open."""
     global _worker_forms
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     _worker_forms = tuple(form_from_json(text, where="a form of this ingest")
                           for text in form_jsons)
 
 
-def _read(path: str, extractor: Extractor | None, forms: Sequence[Form]) -> Record:
-    """The real extraction unless a test gives its own (imported here: the pool sends names):
-    by the one form, or by the form of several that the document fits best."""
-    if extractor is not None:
-        return extractor(path)
-    from caseaudit_docx.extract.extract import extract_file
-
-    return extract_file(path, forms=forms)
+def _same_file(before: os.stat_result, after: os.stat_result) -> bool:
+    return (before.st_ino, before.st_dev, before.st_size, before.st_mtime_ns,
+            before.st_ctime_ns) == (after.st_ino, after.st_dev, after.st_size,
+                                    after.st_mtime_ns, after.st_ctime_ns)
 
 
-def _extract_one(path: str, extractor: Extractor | None, forms: Sequence[Form]) -> _Result:
-    """A form read and packed for the register (by the roles of the form that read it), or
-    why it could not be read."""
+def _read_bytes(path: str) -> tuple[bytes, os.stat_result]:
+    """The file's bytes, read once (bounded, as every form is), and its state then: a file
+    replaced or written while it was read is read again, so its time goes with its bytes."""
+    from caseaudit_docx.extract.extract import read_form_bytes
+
+    for _ in range(_READ_TRIES):
+        before = os.stat(path)
+        data = read_form_bytes(path)
+        after = os.stat(path)
+        if _same_file(before, after):
+            return data, after
+    raise CaseAuditError("kept changing while it was read; read it again when it is saved",
+                         path=path)
+
+
+def _cannot_read(path: str, exc: OSError) -> _Result:
+    why = f"cannot be read: {exc.strerror or exc}"
+    return FileInfo(path), None, (Problem(None, ERROR, why),)
+
+
+def _extract_one(task: _Task, extractor: Extractor | None, forms: Sequence[Form]) -> _Result:
+    """A file read once and, unless its bytes are those last recorded under its name, packed
+    for the register (by the roles of the form that read it); or why it could not be read.
+    The hash returned is of the bytes read, whatever happens after."""
+    from caseaudit_docx.extract.extract import OPENED_BY_LEGACY, extract_bytes, extract_file
+
+    path, last_sha256 = task
+    if extractor is None and Path(path).suffix.lower() in OPENED_BY_LEGACY:
+        return _extract_legacy(path, forms, extract_file)
+    info = FileInfo(path)
     try:
-        record = _read(path, extractor, forms)
-        return pack(record, form_of(record, forms) or forms[0]), ()
+        data, stat = _read_bytes(path)
+        info = FileInfo(path, len(data), hashlib.sha256(data).hexdigest(), utc_iso(stat.st_mtime))
+        if info.sha256 == last_sha256:
+            return info, None, ()  # the bytes recorded last time: unchanged
+        record = (extractor(data, path) if extractor is not None
+                  else extract_bytes(data, path, forms=forms))
+        return info, pack(record, form_of(record, forms) or forms[0]), ()
     except CaseAuditError as exc:
-        return None, (Problem(None, ERROR, exc.message),)
+        return info, None, (Problem(None, ERROR, exc.message),)
+    except OSError as exc:
+        return _cannot_read(path, exc)
     except Exception as exc:
-        return None, (Problem(None, ERROR, f"could not be read ({type(exc).__name__}: {exc})"),)
+        return info, None, (Problem(None, ERROR,
+                                    f"could not be read ({type(exc).__name__}: {exc})"),)
 
 
-def _extract_many(paths: Sequence[str], extractor: Extractor | None,
+def _extract_legacy(path: str, forms: Sequence[Form],
+                    extract_file: Callable[..., Record]) -> _Result:
+    """A .doc, .odt or .docm, opened by :mod:`caseaudit_docx.legacy`, which reads it once and
+    hashes what it read: a record's hash is that of the bytes extracted. One that fails is
+    hashed for the register (so that the same bytes are "still failing" next time, not read
+    again) only when the file did not change while it was read (the same inode, size and
+    times before and after); otherwise it is recorded without a hash, so it lends none."""
+    try:
+        before = os.stat(path)
+        record = extract_file(path, forms=forms)
+    except CaseAuditError as exc:
+        return _failed_legacy(path, before, Problem(None, ERROR, exc.message))
+    except OSError as exc:
+        return _cannot_read(path, exc)
+    except Exception as exc:
+        return _failed_legacy(path, before, Problem(
+            None, ERROR, f"could not be read ({type(exc).__name__}: {exc})"))
+    info = FileInfo(path, record.source.size, record.source.sha256, utc_iso(before.st_mtime))
+    return info, pack(record, form_of(record, forms) or forms[0]), ()
+
+
+def _failed_legacy(path: str, before: os.stat_result, problem: Problem) -> _Result:
+    try:
+        data, after = _read_bytes(path)
+    except (CaseAuditError, OSError):
+        return FileInfo(path), None, (problem,)
+    if not _same_file(before, after):
+        return FileInfo(path), None, (problem,)
+    sha256 = hashlib.sha256(data).hexdigest()
+    return FileInfo(path, len(data), sha256, utc_iso(after.st_mtime)), None, (problem,)
+
+
+def _extract_many(tasks: Sequence[_Task], extractor: Extractor | None,
                   forms: Sequence[Form] = ()) -> list[_Result]:
     """One task of the pool: a few paths, so that process hops cost little per form.
 
@@ -195,32 +263,18 @@ def _extract_many(paths: Sequence[str], extractor: Extractor | None,
     forms = forms or _worker_forms
     if not forms:
         raise RuntimeError("a worker started without its forms")
-    return [_extract_one(path, extractor, forms) for path in paths]
+    return [_extract_one(task, extractor, forms) for task in tasks]
 
 
-@dataclass
-class _Item:
-    info: FileInfo
-    outcome: str | None = None  # decided before extraction: unchanged, or failed to read
-    problems: tuple[Problem, ...] = ()
-
-
-def _plan(files: Sequence[Path], register: Register) -> Iterator[_Item]:
-    """Hash each file; bytes already in the register (or earlier in this run) need no reading."""
-    in_run: set[str] = set()
+def _plan(files: Sequence[Path], register: Register) -> Iterator[_Task]:
+    """Each file with the hash last recorded under its name (a worker that reads those same
+    bytes need not extract them); the hash decides nothing until a worker has read the file."""
     for path in files:
-        info, problem = _file_info(path)
-        if problem:
-            yield _Item(info, FAILED, (problem,))
-        elif info.sha256 in in_run or register.is_known(info.sha256):
-            yield _Item(info, UNCHANGED)
-        else:
-            in_run.add(info.sha256 or "")
-            yield _Item(info)
+        yield str(path), register.last_sha256(path)
 
 
-def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
-    chunk: list[_Item] = []
+def _chunks(items: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
+    chunk: list[_Task] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
@@ -240,31 +294,37 @@ class _Writer:
         self.summary = IngestSummary()
         self.done = 0
 
-    def write(self, chunk: list[_Item], results: list[_Result]) -> None:
-        extracted = iter(results)
+    def write(self, chunk: list[_Task], results: list[_Result]) -> None:
+        if len(results) != len(chunk):
+            raise RuntimeError("a worker returned a result for each file but not all")
         with self.register.transaction():
-            for item in chunk:
-                outcome = self._write_one(item, extracted)
+            for result in results:
+                outcome = self._write_one(result)
                 self.summary.count(outcome)
                 self.done += 1
                 if self.progress:
-                    self.progress(Progress(self.done, self.total, item.info.path, outcome))
+                    self.progress(Progress(self.done, self.total, result[0].path, outcome))
 
-    def _write_one(self, item: _Item, extracted: Iterator[_Result]) -> str:
+    def _write_one(self, result: _Result) -> str:
+        """One file by the hash of the bytes its worker read: bytes the register holds are
+        unchanged (those that failed before still failing); the rest filed or failed."""
         register = self.register
-        if item.outcome == UNCHANGED:
-            why = register.failure_of(item.info.sha256)
+        info, record, problems = result
+        if register.is_known(info.sha256):
+            why = register.failure_of(info.sha256)
             if why is not None:  # the same bytes failed before: still to chase
                 self.summary.still_failing += 1
-                self.summary.failures.append((item.info.path, f"{why} (unchanged)"))
-            return register.add_unchanged(item.info)
-        record, problems = (None, item.problems) if item.outcome == FAILED else next(extracted)
+                self.summary.failures.append((info.path, f"{why} (unchanged)"))
+            return register.add_unchanged(info)
+        if record is None and not problems:  # skipped as known, but the register lost them
+            problems = (Problem(None, ERROR, "was not read (its bytes were thought known); "
+                                             "ingest it again"),)
         if record is None:
-            outcome = register.add_failure(item.info, problems)
+            outcome = register.add_failure(info, problems)
         else:
-            outcome = register.add_record(record, item.info)
+            outcome = register.add_record(record, info)
         if outcome == FAILED:
-            self.summary.failures.append((item.info.path, register.last_failure_reason()))
+            self.summary.failures.append((info.path, register.last_failure_reason()))
         elif record is not None and outcome in (NEW, REVISED):
             chase = sum(1 for fld, level, _message in record.problems
                         if fld is not None and level == ERROR)
@@ -321,9 +381,10 @@ def ingest(
     revision. Given several forms (``forms``, or a sequence as ``form``), each document is read
     by the one it fits best, and one that fits none is recorded as failed, naming the closest.
     ``workers`` defaults to the CPU count; 1 reads in this process. ``chunk_size`` files go
-    to a worker as one task and are written in one transaction. ``extractor`` (a picklable
-    function of a path) stands in for :func:`caseaudit_docx.extract.choose.extract_best_file`
-    in tests; its records are packed by the form given of their name and version.
+    to a worker as one task and are written in one transaction. Each file is read once, by
+    its worker, which hashes and extracts the same bytes. ``extractor`` (a picklable function
+    of a file's bytes and its path) stands in for extraction in tests; its records are
+    packed by the form given of their name and version.
     ``progress`` is called after each form is written; an exception it raises (Ctrl-C
     included) stops the ingest with every file before the current one committed.
 
@@ -344,11 +405,12 @@ def ingest(
     with register_errors(db_path), Register.open(db_path) as register:
         writer = _Writer(register, len(found.files), progress)
         writer.write_not_read(found.not_read)
+        writer.summary.warnings = tuple(f"{stored_name(db_path)}: {warning}"
+                                        for warning in register.warnings)
         chunks = _chunks(_plan(found.files, register), max(1, chunk_size))
         if workers == 1 or len(found.files) <= chunk_size:
             for chunk in chunks:
-                todo = [item.info.path for item in chunk if item.outcome is None]
-                writer.write(chunk, _extract_many(todo, extractor, chosen))
+                writer.write(chunk, _extract_many(chunk, extractor, chosen))
         else:
             _run_pool(chunks, writer, extractor, chosen, workers)
     writer.summary.lock_files = found.lock_files
@@ -357,23 +419,29 @@ def ingest(
     return writer.summary
 
 
-def _run_pool(chunks: Iterator[list[_Item]], writer: _Writer, extractor: Extractor | None,
+def _run_pool(chunks: Iterator[list[_Task]], writer: _Writer, extractor: Extractor | None,
               forms: Sequence[Form], workers: int) -> None:
-    """Keep the pool a few chunks ahead of the writer; on any interruption, stop it at once."""
+    """Keep the pool a few chunks ahead of the writer; on any interruption (SIGTERM and
+    SIGHUP included: they unwind like Ctrl-C), stop it at once. The workers end with this
+    process, even when it is killed (:func:`~caseaudit_docx.cleanup.die_with_parent`)."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                               initargs=tuple(form_to_json(form) for form in forms))
-    pending: deque[tuple[list[_Item], Future[list[_Result]]]] = deque()
-    try:
-        for chunk in chunks:
-            todo = [item.info.path for item in chunk if item.outcome is None]
-            pending.append((chunk, pool.submit(_extract_many, todo, extractor)))
-            while len(pending) > workers * 3:
+                               initargs=(os.getpid(), tuple(form_to_json(form) for form in forms)))
+    pending: deque[tuple[list[_Task], Future[list[_Result]]]] = deque()
+    with signals_unwind():
+        try:
+            for chunk in chunks:
+                pending.append((chunk, pool.submit(_extract_many, chunk, extractor)))
+                while len(pending) > workers * 3:
+                    done, future = pending.popleft()
+                    writer.write(done, future.result())
+            while pending:
                 done, future = pending.popleft()
                 writer.write(done, future.result())
-        while pending:
-            done, future = pending.popleft()
-            writer.write(done, future.result())
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+        except BaseException as exc:
+            pool.shutdown(wait=False, cancel_futures=True)
+            if isinstance(exc, BrokenProcessPool):
+                raise CaseAuditError(
+                    "a process reading the forms was stopped (killed, or out of memory); "
+                    "what was filed before it is kept: run the command again") from None
+            raise
+        pool.shutdown()

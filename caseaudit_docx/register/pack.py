@@ -18,7 +18,8 @@ from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.normalise import normalise
-from caseaudit_docx.model.record import ERROR, Problem, Record
+from caseaudit_docx.model.record import ERROR, WARNING, Problem, Record
+from caseaudit_docx.names import control_characters, without_controls
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder, not one a call
 
@@ -46,8 +47,26 @@ def utc_iso(moment: str | float | dt.datetime | None) -> str | None:
 
 
 def clean_text(text: str | None) -> str:
-    """White space squeezed: how identities are written and compared."""
-    return " ".join((text or "").split())
+    """White space squeezed and control characters (a bell, an escape) removed: how
+    identities are written and compared. A form's text cannot hold a control character (XML
+    cannot), so a filled form matches the case list it was made from, whose case number may;
+    :func:`pack` warns when one was removed from a form's identity."""
+    return " ".join(without_controls(text or "").split())
+
+
+def _removed_controls(record: Record, form: Form) -> list[Problem]:
+    """A warning for each identity field (case, auditor) whose text held control characters,
+    which :func:`clean_text` removed: never dropped without a word."""
+    out = []
+    for field_id in (form.roles.case, form.roles.auditor):
+        found = control_characters(_text(record, field_id) or "")
+        if not field_id or not found:
+            continue
+        label = " ".join(form.field(field_id).question.strip(" :?").split()).lower() or field_id
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+        what = "a control character" if len(found) == 1 else "control characters"
+        out.append(Problem(field_id, WARNING, f"the {label} held {what} ({codes}), removed"))
+    return out
 
 
 def audit_key(case_number: str | None, auditor: str | None, start: str | None
@@ -125,7 +144,8 @@ def pack(record: Record, form: Form | None = None) -> PackedRecord:
     """
     form = load_form(form)
     key = record_key(record, form)
-    problems = tuple((p.field, p.level, p.message) for p in record.problems)
+    problems = tuple((p.field, p.level, p.message)
+                     for p in (*record.problems, *_removed_controls(record, form)))
     if not key[0]:
         missing = missing_case(form)
         problems = ((missing.field, missing.level, missing.message), *problems)

@@ -265,7 +265,7 @@ def failed_files(register: Register) -> list[FailedFile]:
     """Paths whose latest ingest failed or was not a form (a missing path, an unreadable
     folder too), or repeated bytes that failed before, with their problems."""
     rows = register.conn.execute(
-        "WITH latest AS (SELECT max(id) AS id FROM files GROUP BY path)"
+        "WITH latest AS (SELECT max(id) AS id FROM files GROUP BY path, path_bytes)"
         " SELECT f.path, f.sha256, f.ingested_at, origin.id FROM latest"
         " JOIN files f ON f.id = latest.id"
         " JOIN files origin ON origin.outcome IN ('failed', 'not_form') AND (origin.id = f.id OR"

@@ -122,8 +122,16 @@ CREATE INDEX files_sha256 ON files(sha256);
 CREATE INDEX files_path ON files(path);
 """
 
+#: v4: file names are data. ``path`` holds a name as text that can be shown anywhere: a name
+#: that is not UTF-8 (POSIX names are bytes) has each such byte written ``\xNN`` there
+#: (:func:`caseaudit_docx.names.stored_name`), and its bytes as the file system holds them in
+#: ``path_bytes``, so that two such names never become one; NULL for every other name.
+_NAME_BYTES_V4 = """
+ALTER TABLE files ADD COLUMN path_bytes BLOB;
+"""
+
 #: Migration n takes a register from user_version n to n + 1. Append; never edit one.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _GENERIC_IDENTITY_V2, _NOT_A_FORM_V3)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _GENERIC_IDENTITY_V2, _NOT_A_FORM_V3, _NAME_BYTES_V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

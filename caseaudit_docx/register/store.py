@@ -14,9 +14,15 @@ moderation panel. The register keeps all of it so the workbook can be rebuilt at
 - ``problems``: every problem, of a revision or of a file that failed;
 - ``allocations``: audits sent out by ``caseaudit generate --db``.
 
-The file is created readable by its owner only (the forms name children), carries a schema
-version in ``PRAGMA user_version`` and is migrated forward on open. Writes happen in one
-transaction per batch with a savepoint per file, so an interruption never leaves half a file.
+The file is created readable by its owner only (the forms name children); one found readable by
+others is made so on open (with a warning), or refused when that cannot be done. It carries a
+schema version in ``PRAGMA user_version`` and is migrated forward on open. File names are data:
+a name that is not UTF-8 is stored as text with its odd bytes written ``\\xNN`` and, beside
+it, as the bytes it is (:mod:`caseaudit_docx.names`). A document's own saved time orders its
+revisions unless it lies in the future (a forged ``dcterms:modified`` of 9999 would make that
+revision current for ever): then the file's time is used, with a warning on the revision.
+Writes happen in one transaction per batch with a savepoint per file, so an interruption never
+leaves half a file.
 Reading queries live in :mod:`caseaudit_docx.register.read`.
 """
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +39,8 @@ from pathlib import Path
 
 from caseaudit_docx.errors import RegisterError
 from caseaudit_docx.model.form import Form
-from caseaudit_docx.model.record import Problem, Record
+from caseaudit_docx.model.record import WARNING, Problem, Record
+from caseaudit_docx.names import raw_name, stored_name
 from caseaudit_docx.register import schema as register_schema
 from caseaudit_docx.register.pack import (  # re-exported: the register's public names
     PackedRecord,
@@ -93,6 +101,62 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+#: How far ahead of this computer's clock a saved time may be and still order revisions
+#: (clocks differ, time zones are written wrongly); anything later is not believed.
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
+def _in_future(moment: str) -> bool:
+    """Whether a UTC ISO time (as :func:`utc_iso` writes it) is later than now plus a day."""
+    limit = dt.datetime.now(dt.timezone.utc) + FUTURE_SLACK
+    return moment > limit.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _saved_time(packed: PackedRecord, info: FileInfo
+                ) -> tuple[str | None, str | None, Problem | None]:
+    """When the revision was saved, on what basis ("document" or "file"), and a warning when
+    the document's own time was not believed (it lies in the future)."""
+    if packed.modified is not None and not _in_future(packed.modified):
+        return packed.modified, "document", None
+    warning = None
+    if packed.modified is not None:
+        fallback = "the file's time was used" if info.modified else "it was not used"
+        warning = Problem(None, WARNING, f"its saved time {packed.modified[:10]} is in the "
+                                         f"future; {fallback}")
+    return info.modified, ("file" if info.modified else None), warning
+
+
+def _make_private(path: Path) -> str | None:
+    """Make an existing register (and a journal left beside it) readable by its owner only.
+
+    Returns the warning to show when it was readable by others; raises :class:`RegisterError`
+    when it is and cannot be changed (its owner is someone else). Only on POSIX, where
+    permissions mean this.
+    """
+    if os.name != "posix":
+        return None
+    warning = None
+    for each in (path, Path(f"{path}-journal")):
+        try:
+            found = os.stat(each)
+        except OSError:
+            continue
+        mode = stat.S_IMODE(found.st_mode)
+        if not stat.S_ISREG(found.st_mode) or not mode & 0o077:
+            continue  # a folder named as the register is refused by SQLite, not changed
+        try:
+            os.chmod(each, 0o600)
+        except OSError as exc:
+            raise RegisterError(
+                f"is open to others (mode {mode:04o}) and cannot be made private "
+                f"({exc.strerror or exc}); its owner can run chmod 600 on it", path=each,
+            ) from exc
+        if each == path:
+            warning = (f"was open to others (mode {mode:04o}); it is now readable by its "
+                       "owner only (0600)")
+    return warning
+
+
 def _create_private(path: Path) -> None:
     """Create an empty file readable by its owner only, before SQLite writes anything to it.
 
@@ -111,19 +175,28 @@ def _create_private(path: Path) -> None:
 class Register:
     """An open register. Use :meth:`open`; close it, or use it as a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path,
+                 warnings: tuple[str, ...] = ()) -> None:
         self.conn = conn
         self.path = path
         self.last_file_id: int | None = None
+        #: What opening it found to say (one line each, after its path): permissions tightened.
+        self.warnings = warnings
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Register:
-        """Open (and with ``create``, create) the register at ``path``, migrating it forward."""
+        """Open (and with ``create``, create) the register at ``path``, migrating it forward.
+
+        An existing register readable by others is made readable by its owner only (its
+        :attr:`warnings` say so), or refused when that cannot be done."""
         path = Path(path)
+        warning = None
         if not path.exists():
             if not create:
                 raise RegisterError("no register here (run caseaudit ingest first)", path=path)
             _create_private(path)
+        else:
+            warning = _make_private(path)
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         except sqlite3.Error as exc:
@@ -140,7 +213,7 @@ class Register:
         except BaseException:
             conn.close()
             raise
-        return cls(conn, path)
+        return cls(conn, path, (warning,) if warning else ())
 
     def close(self) -> None:
         self.conn.close()
@@ -208,11 +281,19 @@ class Register:
         row = self.conn.execute("SELECT 1 FROM files WHERE sha256 = ? LIMIT 1", (sha256,))
         return row.fetchone() is not None
 
+    def last_sha256(self, path: str | os.PathLike[str]) -> str | None:
+        """The sha256 recorded when the file at ``path`` (this very name) was last ingested."""
+        row = self.conn.execute(
+            "SELECT sha256 FROM files WHERE path = ? AND path_bytes IS ? ORDER BY id DESC"
+            " LIMIT 1", (stored_name(path), raw_name(path))).fetchone()
+        return str(row[0]) if row and row[0] else None
+
     def _insert_file(self, info: FileInfo, outcome: str, revision_id: int | None = None) -> int:
         cursor = self.conn.execute(
-            "INSERT INTO files (path, size, sha256, modified, ingested_at, outcome, revision_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (info.path, info.size, info.sha256, info.modified, _now(), outcome, revision_id),
+            "INSERT INTO files (path, path_bytes, size, sha256, modified, ingested_at, outcome,"
+            " revision_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (stored_name(info.path), raw_name(info.path), info.size, info.sha256, info.modified,
+             _now(), outcome, revision_id),
         )
         self.last_file_id = int(cursor.lastrowid or 0)
         return self.last_file_id
@@ -240,7 +321,8 @@ class Register:
         self.conn.executemany(
             "INSERT INTO problems (file_id, revision_id, field_id, level, message)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(file_id, revision_id, p.field, p.level, p.message) for p in problems],
+            [(file_id, revision_id, p.field, p.level, stored_name(p.message))
+             for p in problems],  # a message may quote a name that is not UTF-8
         )
 
     def add_failure(self, info: FileInfo, problems: Iterable[Problem]) -> str:
@@ -276,9 +358,9 @@ class Register:
         """File one extracted form: new audit, new revision of one, unchanged, or failed.
 
         ``info`` describes the file (its modified time orders revisions when the document has
-        no last-modified property); by default it comes from the record's source. ``form``
-        (default the bundled one) says which fields are the audit's identity; a packed record
-        was packed with its form already.
+        no last-modified property, or one in the future); by default it comes from the record's
+        source. ``form`` (default the bundled one) says which fields are the audit's identity;
+        a packed record was packed with its form already.
         """
         packed = record if isinstance(record, PackedRecord) else pack(record, form)
         info = info or FileInfo(packed.file, packed.size, packed.sha256)
@@ -306,9 +388,7 @@ class Register:
                 (*packed.key, packed.case, packed.auditor, packed.key[2] or None),
             ).lastrowid or 0)
         file_id = self._insert_file(info, outcome)
-        saved_at, basis = packed.modified, "document"  # type: tuple[str | None, str | None]
-        if saved_at is None:
-            saved_at, basis = info.modified, ("file" if info.modified else None)
+        saved_at, basis, warning = _saved_time(packed, info)
         revision_id = int(self.conn.execute(
             "INSERT INTO revisions (audit_id, file_id, sha256, saved_at, saved_at_basis,"
             " template_name, template_version, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -320,7 +400,8 @@ class Register:
             "INSERT INTO field_values (revision_id, field_id, text, value) VALUES (?, ?, ?, ?)",
             [(revision_id, *row) for row in packed.fields],
         )
-        self._insert_problems(file_id, revision_id, (Problem(*p) for p in packed.problems))
+        problems = [Problem(*p) for p in packed.problems] + ([warning] if warning else [])
+        self._insert_problems(file_id, revision_id, problems)
         # Current = saved last; revisions with no time lose to those with one; then ingest order.
         self.conn.execute(
             "UPDATE audits SET current_revision_id = (SELECT id FROM revisions WHERE audit_id = ?"

@@ -3,18 +3,18 @@
 The register is made in a private temporary folder (0700, the file itself 0600: the forms name
 children), filled by :func:`~caseaudit_docx.register.ingest.ingest`, reported by
 :func:`~caseaudit_docx.report.workbook.write_report`, and deleted afterwards, even when a step
-fails.
+fails or SIGTERM or SIGHUP stops the run (:func:`caseaudit_docx.cleanup.private_folder`; after
+a kill -9, the next run deletes it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from caseaudit_docx.cleanup import private_folder
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.register.ingest import IngestSummary, Progress, ingest
 from caseaudit_docx.register.pack import given_forms
@@ -52,12 +52,9 @@ def collate(
     given = given_forms(form, forms)
     filters = (filters or ReportFilter()).check(given[0])  # fail fast: before reading anything
     check_output(Path(output), force)  # and on the output
-    folder = tempfile.mkdtemp(prefix="caseaudit-")
-    try:
-        db = Path(folder) / "register.db"
+    with private_folder() as folder:
+        db = folder / "register.db"
         read = ingest(paths, db, forms=given, progress=progress)
         written = write_report(db, output, forms=given, filters=filters, redact=redact,
                                force=force, report_date=report_date)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     return CollateSummary(read, written)

@@ -8,11 +8,13 @@ Rendering a row as one string costs a fraction of that.
 
 openpyxl still writes everything else: the package, styles, tables, column widths, frozen
 panes, charts, and the sheet's own XML around ``<sheetData>``. The rows go to a side file and
-are spliced into that XML once openpyxl has closed the sheet. The splice relies on one private
-name of openpyxl 3.1, ``WriteOnlyWorksheet._writer.out`` (the path of the sheet's XML, which
-``ExcelWriter`` then zips); :func:`raw_rows_available` checks for it, and without it
-:class:`caseaudit_docx.report.cells.Sheet` falls back to ``append`` with ``WriteOnlyCell``
-objects. A test writes the same rows both ways and compares the reloaded cells.
+are spliced into that XML once openpyxl has closed the sheet; both files sit in the report's
+private folder (:func:`caseaudit_docx.cleanup.private_folder`), as they hold case data. The
+splice relies on one private name of openpyxl 3.1, ``WriteOnlyWorksheet._writer.out`` (the
+path of the sheet's XML, which ``ExcelWriter`` then zips); :func:`raw_rows_available` checks
+for it, and without it :class:`caseaudit_docx.report.cells.Sheet` falls back to ``append``
+with ``WriteOnlyCell`` objects. A test writes the same rows both ways and compares the
+reloaded cells.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
+
+from caseaudit_docx.cleanup import current_folder, private_text_file
 
 try:  # a private module of openpyxl 3.1: if a release renames it, the plain path is used
     from openpyxl.worksheet import _writer as openpyxl_sheet_writer
@@ -98,9 +102,9 @@ class RawRows:
         self.ws = ws
         self.style_id = style_id
         self.epoch = epoch
-        # Open for the sheet's whole life; closed in finish() or discard().
-        self._file = tempfile.NamedTemporaryFile(  # noqa: SIM115
-            "w", encoding="utf-8", prefix="caseaudit-rows.", suffix=".xml", delete=False)
+        # Open for the sheet's whole life; closed in finish() or discard(). In the report's
+        # private folder (it holds case data), which goes whichever way the report ends.
+        self._file, self._path = private_text_file(prefix="caseaudit-rows.", suffix=".xml")
 
     def write(self, values: Sequence[Any], row_idx: int) -> None:
         self._file.write(render_row(values, row_idx, self.style_id, self.epoch))
@@ -109,6 +113,7 @@ class RawRows:
         """Close the sheet (openpyxl writes its XML, tables included), then put the rows in."""
         self._file.close()
         try:
+            self._sheet_writer()
             self.ws.close()
             path = self.ws._writer.out
             with open(path, encoding="utf-8") as handle:
@@ -117,16 +122,28 @@ class RawRows:
             if match is None:
                 raise RuntimeError("openpyxl wrote rows of its own into a sheet of raw rows")
             with open(path, "w", encoding="utf-8") as out, \
-                    open(self._file.name, encoding="utf-8") as rows:
+                    open(self._path, encoding="utf-8") as rows:
                 out.write(sheet[:match.start()] + "<sheetData>")
                 shutil.copyfileobj(rows, out, 1 << 20)
                 out.write("</sheetData>" + sheet[match.end():])
         finally:
-            os.unlink(self._file.name)
+            self._path.unlink(missing_ok=True)
+
+    def _sheet_writer(self) -> None:
+        """openpyxl's writer of the sheet's XML (what ``close`` makes), with its file in the
+        private folder too rather than openpyxl's own place in the temporary folder: that
+        file gets the rows, so it holds case data until the workbook is saved."""
+        folder = current_folder()
+        if folder is None or self.ws._writer is not None:
+            return
+        fd, name = tempfile.mkstemp(prefix="caseaudit-sheet.", suffix=".xml", dir=folder)
+        os.close(fd)
+        openpyxl_sheet_writer.ALL_TEMP_FILES.append(name)  # its cleanup() takes it off again
+        self.ws._writer = openpyxl_sheet_writer.WorksheetWriter(self.ws, out=name)
+        self.ws._writer.write_top()
 
     def discard(self) -> None:
         """Drop the side file of a report that failed."""
         if not self._file.closed:
             self._file.close()
-        if os.path.exists(self._file.name):
-            os.unlink(self._file.name)
+        self._path.unlink(missing_ok=True)

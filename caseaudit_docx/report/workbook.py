@@ -11,8 +11,6 @@ The cells' safety rules live in :mod:`caseaudit_docx.report.cells`; the per-audi
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from caseaudit_docx.errors import OutputError
+from caseaudit_docx.cleanup import output_error, private_folder, written_whole
 from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.register.pack import given_forms
@@ -98,13 +96,26 @@ def write_report(
     ``filters`` are checked against the first form (a category must be one of its codes).
     ``report_date`` (default today) decides which actions are overdue; ``max_rows`` is the
     row limit of a sheet (Excel's, unless a test wants continuation sooner). The file is
-    written under a temporary name and renamed, so a failed run leaves no half workbook.
+    written under a temporary name and renamed, so a failed run leaves no half workbook; the
+    files it takes to build it (they hold case data) live in a private folder, removed however
+    the run ends (SIGTERM and SIGHUP included). A full disk is an
+    :class:`~caseaudit_docx.errors.OutputError`: "…: cannot be written: disk full".
     """
     output = Path(output)
     given = given_forms(form, forms)
     filters = (filters or ReportFilter()).check(given[0])
     check_output(output, force)
     report_date = report_date or dt.date.today()
+    try:
+        with private_folder():  # the sheets' XML and rows, until the workbook is saved
+            return _write(db_path, output, given, filters, redact=redact,
+                          report_date=report_date, max_rows=max_rows, force=force)
+    except OSError as exc:  # the private folder's files: a full disk, most likely
+        raise output_error(exc, output) from None
+
+
+def _write(db_path: str | Path, output: Path, given: Sequence[Form], filters: ReportFilter, *,
+           redact: bool, report_date: dt.date, max_rows: int, force: bool) -> ReportSummary:
     with register_errors(db_path), Register.open(db_path, create=False) as register:
         layout = report_layout(given, current_forms(register))
         merged = layout.merged
@@ -153,29 +164,19 @@ def write_report(
             for sheet in (summary, completion, moderation, *sheets.all()):
                 sheet.discard()
             raise
-    _save(book, output)
+    _save(book, output, force)
     return ReportSummary(output, stats.audits, len(failures), tuple(responses))
 
 
-def _save(book: Workbook, output: Path) -> None:
+def _save(book: Workbook, output: Path, force: bool) -> None:
     """Save under a temporary name, then rename: a failed run leaves no half workbook.
 
     ``ExcelWriter`` is what ``Workbook.save`` uses; called here with our own archive so the
     deflate level can be 1: the XML of a 10,000-audit report is over 500 MB, and level 1
     compresses it three times faster than the default for a file about a fifth larger.
+    The temporary file is readable by its owner only (0600), like the register: the workbook
+    names children too.
     """
-    temporary: Path | None = None
-    try:
-        # A new name no other run can hold, readable by its owner only (mkstemp: 0600), like
-        # the register: the workbook names children too.
-        fd, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(fd, "wb") as handle, ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True,
-                                                    compresslevel=1) as archive:
-            ExcelWriter(book, archive).save()
-        os.replace(temporary, output)
-    except OSError as exc:
-        raise OutputError(f"cannot be written: {exc.strerror}", path=output) from exc
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+    with written_whole(output, force=force) as handle, \
+            ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
+        ExcelWriter(book, archive).save()
