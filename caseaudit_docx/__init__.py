@@ -39,6 +39,11 @@ _WHERE = {
     "Record": "caseaudit_docx.model.record",
     "FieldValue": "caseaudit_docx.model.record",
     "Problem": "caseaudit_docx.model.record",
+    # learning a form from its blank
+    "learn_form": "caseaudit_docx.learn",
+    "Learned": "caseaudit_docx.learn",
+    "check_blank": "caseaudit_docx.learn",
+    "describe_fields": "caseaudit_docx.learn",
     # reading returned forms
     "extract_file": "caseaudit_docx.extract.extract",
     "extract_bytes": "caseaudit_docx.extract.extract",
@@ -97,6 +102,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from caseaudit_docx.generate.caselist import read_case_list
     from caseaudit_docx.generate.generate import generate_forms
     from caseaudit_docx.generate.template import build_template, write_template
+    from caseaudit_docx.learn import Learned, check_blank, describe_fields, learn_form
     from caseaudit_docx.model.description import (
         bundled_form,
         bundled_form_names,

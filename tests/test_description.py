@@ -152,3 +152,36 @@ def test_comments_are_allowed_anywhere() -> None:
 def test_the_module_lists_its_control_types() -> None:
     cell = _cell(_data(), "q1.score")
     assert cell.get("control_type", "richText") in description.CONTROL_TYPES
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d["kinds"]["grade"].update(misspelling_cutoff="high"),
+     "'misspelling_cutoff' should be a number"),
+    (lambda d: d["kinds"]["grade"]["options"][1]["patterns"].append("("),
+     "is not a regular expression"),
+    (lambda d: _set_cell(d, "q2.score", span=-1), "'span' should be 1 or more"),
+    (lambda d: d["blocks"][1].update(widths_cm=[True, 3, 3, 3, 3]), "'widths_cm' should list"),
+])
+def test_values_a_stage_would_trip_on_are_refused_at_load(change: Any, message: str) -> None:
+    with pytest.raises(FormError, match=message):
+        form_from_json(_broken(change), where="mine.json")
+
+
+def test_a_bare_option_is_matched_as_written() -> None:
+    from caseaudit_docx.model.normalise import normalise
+
+    data = _data()
+    data["kinds"]["agree"] = {"type": "choice", "noun": "answer", "options": ["Agree", "Disagree"]}
+    _set_cell(data, "q2.score", kind="agree")
+    form = form_from_data(data)
+    assert normalise(form.kinds["agree"], "disagree").value == "Disagree"
+    assert '"options": ["Agree", "Disagree"]' in form_to_json(form)  # written back as it was
+    assert form_from_json(form_to_json(form)) == form
+
+
+def test_no_person_columns_is_kept_apart_from_the_default() -> None:
+    data = _data()
+    data["report"]["person_columns"] = []
+    form = form_from_data(data)
+    assert form.report.person_columns == ()
+    assert form_from_json(form_to_json(form)).report.person_columns == ()

@@ -105,3 +105,36 @@ def test_describe_fields_lists_every_field_for_form_show() -> None:
                        "question": "Case Number", "column": "Case Number", "choices": []}
     grade = next(r for r in rows if r["id"] == "grade.plan")
     assert grade["choices"] == ["Inadequate", "Requires Improvement", "Good", "Outstanding"]
+
+
+def test_a_new_question_in_a_removed_ones_place_gets_a_new_id() -> None:
+    """Q1 reworded beyond recognition is a new question: it must not take q1's ids, or the
+    register would line up two different questions across versions."""
+    data = json.loads(form_to_json(bundled_form()))
+    new_wording = "Q1. Is the child attending school every day this term?"
+    for block in data["blocks"]:
+        for row in block.get("rows", []):
+            if row["key"] == "q1":
+                row["label"] = new_wording
+                row["cells"][0]["label"] = [new_wording]
+    blank = build_template(tagged=False, council=None, form=form_from_data(data))
+    learned = learn_form(blank, based_on=bundled_form())
+    new_ids = [f.id for f in learned.form.fields if f.question == new_wording]
+    assert len(new_ids) == 2 and not set(new_ids) & set(bundled_form().field_ids)
+    assert "q1.notes" not in learned.form.field_ids
+    assert any("q1.notes" in note for note in learned.notes)  # the removed field is noted
+
+
+def test_a_document_with_nothing_to_fill_is_not_a_blank() -> None:
+    import io
+
+    import docx
+
+    from caseaudit_docx.errors import FormError
+
+    document = docx.Document()
+    document.add_paragraph("Minutes of the team meeting")
+    out = io.BytesIO()
+    document.save(out)
+    with pytest.raises(FormError, match="has no answer cells"):
+        learn_form(out.getvalue())

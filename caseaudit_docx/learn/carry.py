@@ -96,7 +96,7 @@ def carry_over(form: Form, earlier: Form, *, name: str | None = None,
     rows = match_rows(form, earlier)
     fields = _match_fields(form, earlier, rows, set(tagged))
     kinds = dict(earlier.kinds)
-    used_ids = {e.id for e in fields.values()}
+    used_ids = set(earlier.field_ids)  # a new question never takes a removed one's id
     used_keys = {r.key for t in earlier.tables for r in t.rows}
     renamed: dict[str, str] = {}
     blocks: list[Block] = []
@@ -273,6 +273,8 @@ def _report(report: Report, present: set[str], sections: set[str]) -> Report:
         report, audit_columns=kept(report.audit_columns), commentary=kept(report.commentary),
         question_skip=tuple(s for s in report.question_skip if s in sections),
         person_sections=tuple(s for s in report.person_sections if s in sections),
+        person_columns=(kept(report.person_columns) if report.person_columns is not None
+                        else None),
         groups=tuple(g for g in report.groups if g.section in sections),
         pairs=tuple(p for p in report.pairs if p.first in present and p.second in present),
         averages=tuple(replace(a, fields=kept(a.fields)) for a in report.averages

@@ -231,11 +231,16 @@ def _answer(fid: str, cell: CellLayout, control: ControlLayout) -> Answer:
 
 
 def _trimmed(cells: list[Cell], width: int) -> list[Cell]:
+    """The cells that fit the table's grid, and an empty label filling what is left, so every
+    row spans the grid (a description requires it)."""
     out: list[Cell] = []
     for cell in cells:
         if sum(c.span for c in out) + cell.span > width:
             break
         out.append(cell)
+    left = width - sum(c.span for c in out)
+    if left > 0:
+        out.append(Label(("",), left))
     return out
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from caseaudit_docx.errors import FormError
 from caseaudit_docx.model.description import form_from_json, form_to_json
 from caseaudit_docx.model.form import Answer, Block, Form, Paragraph, Roles, Row, Table, Variable
 from caseaudit_docx.model.kinds import TEXT, Kind
@@ -55,7 +56,12 @@ def learn_form(blank: str | Path | bytes, *, based_on: Form | None = None,
     earlier form's, else "1".
     """
     layout = read_layout(open_blank(blank))
-    return learn_layout(layout, based_on=based_on, name=name, version=version)
+    try:
+        return learn_layout(layout, based_on=based_on, name=name, version=version)
+    except FormError as exc:
+        if exc.path is not None or isinstance(blank, bytes):
+            raise
+        raise FormError(exc.message, path=blank) from None
 
 
 def learn_layout(layout: Layout, *, based_on: Form | None = None, name: str | None = None,
@@ -112,6 +118,9 @@ def _standalone(draft: Draft, vocab: Vocabulary, name: str | None, version: str 
         roles=_placeholder_roles(), variables=_variables(draft),
         placeholder=draft.placeholder,
     )
+    if not form.fields:
+        raise FormError("has no answer cells (no content controls, no empty cells beside or "
+                        "under printed labels): it is not a blank form to learn from")
     roles, role_notes = guess_roles(form.fields, vocab.header_key, vocab)
     notes.extend(role_notes)
     return replace(form, roles=roles), notes

@@ -9,6 +9,7 @@ can find the line; what is inconsistent across parts is checked last
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -90,6 +91,12 @@ class Reader:
             raise self.fail(at, f"{key!r} should be a whole number, not {_json_type(value)}")
         return value
 
+    def share(self, data: Mapping[str, Any], key: str, at: str, default: float) -> float:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            raise self.fail(at, f"{key!r} should be a number above 0 and at most 1")
+        return float(value)
+
     def flag(self, data: Mapping[str, Any], key: str, at: str, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
@@ -104,8 +111,8 @@ class Reader:
     # -- kinds ---------------------------------------------------------------------------------
 
     def option(self, value: Any, at: str) -> Option:
-        if isinstance(value, str):
-            return Option(value)
+        if isinstance(value, str):  # a bare value is matched as written
+            return Option(value, (value,))
         data = self.obj(value, at)
         self.unknown_keys(data, ("value", "spellings", "patterns", "number", "colour"), at)
         return Option(self.text(data, "value", at), self.texts(data, "spellings", at),
@@ -130,7 +137,7 @@ class Reader:
             example=self.opt_text(data, "example", at),
             negations=self.texts(data, "negations", at),
             misspellings=tuple((str(w), str(v)) for w, v in misspellings.items()),
-            misspelling_cutoff=float(data.get("misspelling_cutoff", 0.9)),
+            misspelling_cutoff=self.share(data, "misspelling_cutoff", at, 0.9),
             qualifiers=self.texts(data, "qualifiers", at), filler=self.texts(data, "filler", at),
             positive=self.texts(data, "positive", at),
             positive_label=self.opt_text(data, "positive_label", at),
@@ -140,6 +147,13 @@ class Reader:
         return kind
 
     def check_kind(self, kind: Kind, at: str) -> None:
+        options = (*kind.options, *([kind.middle] if kind.middle else []))
+        for pattern in (*(p for o in options for p in o.patterns), *kind.qualifiers):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise self.fail(at, f"the pattern {pattern!r} is not a regular expression "
+                                    f"({exc})") from None
         if kind.type == "number" and (kind.minimum is None or kind.maximum is None
                                       or kind.minimum > kind.maximum):
             raise self.fail(at, "a number kind needs 'minimum' and 'maximum', minimum first")
@@ -163,6 +177,8 @@ class Reader:
     def cell(self, value: Any, at: str, kinds: Mapping[str, Kind]) -> Cell:
         data = self.obj(value, at)
         span = self.number(data, "span", at) or 1
+        if span < 1:
+            raise self.fail(at, "'span' should be 1 or more grid columns")
         if "field" in data:
             self.unknown_keys(data, _ANSWER_KEYS, at)
             kind = self.text(data, "kind", at)
@@ -203,7 +219,8 @@ class Reader:
                                 "({\"table\": SECTION, \"rows\": [...]})")
         self.unknown_keys(data, ("table", "widths_cm", "rows"), at)
         widths = self.seq(data.get("widths_cm", []), f"{at}.widths_cm")
-        if not widths or not all(isinstance(w, (int, float)) and w > 0 for w in widths):
+        if not widths or not all(isinstance(w, (int, float)) and not isinstance(w, bool)
+                                 and w > 0 for w in widths):
             raise self.fail(at, "'widths_cm' should list a positive width per grid column")
         rows = []
         for r, row_value in enumerate(self.seq(data.get("rows"), f"{at}.rows")):

@@ -78,7 +78,10 @@ def _option_data(option: Option) -> Any:
     data = _drop_empty({"value": option.value, "spellings": option.spellings,
                         "patterns": option.patterns, "number": option.number,
                         "colour": option.colour})
-    return option.value if list(data) == ["value"] else data
+    if option.spellings == (option.value,) and not (option.patterns or option.number
+                                                     or option.colour):
+        return option.value  # a bare value, matched as written
+    return data
 
 
 def _kind_data(kind: Kind) -> dict[str, Any]:
@@ -102,7 +105,6 @@ def _report_data(report: Report) -> dict[str, Any]:
         "audit_columns": report.audit_columns, "commentary": report.commentary,
         "score_kinds": report.score_kinds, "question_kinds": report.question_kinds,
         "question_skip": report.question_skip, "person_sections": report.person_sections,
-        "person_columns": report.person_columns,
         "groups": [_drop_empty({"name": g.name, "section": g.section, "due": g.due})
                    for g in report.groups],
         "pairs": [_drop_empty({"title": p.title, "first": p.first, "second": p.second,
@@ -111,6 +113,11 @@ def _report_data(report: Report) -> dict[str, Any]:
                      for a in report.averages],
         "tallies": [{"title": t.title, "field": t.field} for t in report.tallies],
     })
+    if report.person_columns is not None:  # () is "none", not "the default": kept, in place
+        at = list(data).index("person_sections") + 1 if "person_sections" in data else len(data)
+        items = list(data.items())
+        items.insert(at, ("person_columns", list(report.person_columns)))
+        data = dict(items)
     if report.panel:
         p = report.panel
         data["panel"] = _drop_empty({"section": p.section, "changed": p.changed, "date": p.date,

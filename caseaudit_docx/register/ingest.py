@@ -44,7 +44,7 @@ from caseaudit_docx.model.description import form_from_json, form_to_json
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.record import ERROR, Problem, Record
 from caseaudit_docx.names import stored_name
-from caseaudit_docx.register.pack import form_of, given_forms
+from caseaudit_docx.register.pack import FormSource, form_of, given_forms
 from caseaudit_docx.register.store import (
     FAILED,
     NEW,
@@ -367,8 +367,8 @@ def ingest(
     paths: Iterable[str | Path],
     db_path: str | Path,
     *,
-    form: Form | Sequence[Form] | None = None,
-    forms: Sequence[Form] | None = None,
+    form: FormSource | Sequence[FormSource] | None = None,
+    forms: Sequence[FormSource] | None = None,
     workers: int | None = None,
     chunk_size: int = 8,
     progress: Callable[[Progress], None] | None = None,

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from os import PathLike
 
 from caseaudit_docx.errors import FormError
 from caseaudit_docx.model.description import load_form
@@ -166,13 +167,18 @@ def pack(record: Record, form: Form | None = None) -> PackedRecord:
     )
 
 
-def given_forms(form: Form | Sequence[Form] | None = None,
-                forms: Sequence[Form] | None = None) -> tuple[Form, ...]:
-    """The forms a call names, in order: ``form`` (one, or several) then ``forms``; none named
-    is the bundled one. The same form twice counts once; two different forms of one name and
-    version cannot both be told apart in the register, so they are a :class:`FormError`."""
-    named = [form] if isinstance(form, Form) else list(form or ())
-    named += list(forms or ())
+FormSource = Form | str | PathLike[str]
+
+
+def given_forms(form: FormSource | Sequence[FormSource] | None = None,
+                forms: Sequence[FormSource] | None = None) -> tuple[Form, ...]:
+    """The forms a call names, in order: ``form`` (one, or several) then ``forms``, each a
+    :class:`Form`, a bundled form's name or a description file's path; none named is the
+    bundled one. The same form twice counts once; two different forms of one name and version
+    cannot both be told apart in the register, so they are a :class:`FormError`."""
+    one = isinstance(form, (Form, str, PathLike))
+    sources = [form] if one else list(form or ())  # type: ignore[arg-type]
+    named = [load_form(each) for each in (*sources, *(forms or ()))]
     out: list[Form] = []
     for each in named or [load_form(None)]:
         same = next((f for f in out if f.key == each.key), None)

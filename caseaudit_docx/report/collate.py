@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from caseaudit_docx.cleanup import private_folder
-from caseaudit_docx.model.form import Form
 from caseaudit_docx.register.ingest import IngestSummary, Progress, ingest
-from caseaudit_docx.register.pack import given_forms
+from caseaudit_docx.register.pack import FormSource, given_forms
 from caseaudit_docx.register.read import ReportFilter
 from caseaudit_docx.report.workbook import ReportSummary, check_output, write_report
 
@@ -35,8 +34,8 @@ def collate(
     paths: Iterable[str | Path],
     output: str | Path,
     *,
-    form: Form | Sequence[Form] | None = None,
-    forms: Sequence[Form] | None = None,
+    form: FormSource | Sequence[FormSource] | None = None,
+    forms: Sequence[FormSource] | None = None,
     filters: ReportFilter | None = None,
     redact: bool = False,
     force: bool = False,

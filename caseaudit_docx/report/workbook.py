@@ -22,7 +22,7 @@ from openpyxl.writer.excel import ExcelWriter
 from caseaudit_docx.cleanup import output_error, private_folder, written_whole
 from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.model.form import Form
-from caseaudit_docx.register.pack import given_forms
+from caseaudit_docx.register.pack import FormSource, given_forms
 from caseaudit_docx.register.read import (
     ReportFilter,
     allocations,
@@ -76,8 +76,8 @@ def write_report(
     db_path: str | Path,
     output: str | Path,
     *,
-    form: Form | Sequence[Form] | None = None,
-    forms: Sequence[Form] | None = None,
+    form: FormSource | Sequence[FormSource] | None = None,
+    forms: Sequence[FormSource] | None = None,
     filters: ReportFilter | None = None,
     redact: bool = False,
     report_date: dt.date | None = None,
