@@ -169,18 +169,22 @@ def private_folder() -> Iterator[Path]:
     behind are removed first."""
     with signals_unwind():
         sweep_stale()
-        folder = _Folder(Path(tempfile.mkdtemp(prefix=PREFIX)))
+        folder: _Folder | None = None
         lock: int | None = None
-        token = _current.set(folder)
-        try:
+        token = None
+        try:  # from before the folder exists: a signal at any point still removes it
+            folder = _Folder(Path(tempfile.mkdtemp(prefix=PREFIX)))
+            token = _current.set(folder)
             lock = _hold_lock(folder.path)
             yield folder.path
         finally:
-            _current.reset(token)
-            for handle in folder.opened:
-                with contextlib.suppress(OSError):
-                    handle.close()
-            shutil.rmtree(folder.path, ignore_errors=True)
+            if token is not None:
+                _current.reset(token)
+            if folder is not None:
+                for handle in folder.opened:
+                    with contextlib.suppress(OSError):
+                        handle.close()
+                shutil.rmtree(folder.path, ignore_errors=True)
             if lock is not None:
                 os.close(lock)
 
@@ -191,8 +195,12 @@ def _hold_lock(folder: Path) -> int | None:
     if sys.platform == "win32":  # pragma: no cover
         return None
     fd, name = tempfile.mkstemp(dir=folder, prefix=".locking.")
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    os.rename(name, folder / _LOCK)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(name, folder / _LOCK)
+    except BaseException:
+        os.close(fd)
+        raise
     return fd
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from caseaudit_docx.names import safe_line
+
 
 @click.group("form")
 def form_group() -> None:
@@ -43,7 +45,7 @@ def learn(blank: Path, output: Path, based_on: str | None, name: str | None,
 
     for line in learn_to_file(blank, output, based_on=based_on, name=name, version=version,
                               force=force):
-        click.echo(line)
+        click.echo(safe_line(line))
 
 
 @form_group.command()
@@ -92,7 +94,7 @@ def check(form: str, blank: Path | None) -> None:
 
     result = check_description(form, blank)
     for message in result.messages:
-        click.echo(message)
-    click.echo(result.line, err=not result.ok)
+        click.echo(safe_line(message))
+    click.echo(safe_line(result.line), err=not result.ok)
     if not result.ok:
         click.get_current_context().exit(1)

@@ -44,7 +44,7 @@ def test_headings_below_a_title_and_a_blank_row(tmp_path: Path) -> None:
     assert cases.header_row == 4
     assert cases.columns == {"Case ID": "case_number", "Child": "child_name", "Team": "team",
                              "Audit start date": "audit_start_date"}
-    assert [(c.row, c.case_number) for c in cases.cases] == [(5, "CA-1"), (7, "CA-3")]
+    assert [(c.row, c.case) for c in cases.cases] == [(5, "CA-1"), (7, "CA-3")]
     assert cases.cases[0].values["audit_start_date"] == "02/04/2024"
     assert cases.skipped == ("row 6 has no case number; skipped",)  # the spreadsheet's numbers
     assert cases.warnings == ("the column headings are on row 4; the rows above are passed over "
@@ -73,11 +73,11 @@ def test_hidden_first_sheet_is_skipped_with_a_warning(tmp_path: Path) -> None:
     cases_sheet.append(["CA-1", "North"])
     path = save(book, tmp_path / "cases.xlsx")
     cases = read_case_list(path)
-    assert [c.case_number for c in cases.cases] == ["CA-1"]
+    assert [c.case for c in cases.cases] == ["CA-1"]
     assert cases.warnings == ("skipped the hidden sheet 'Lookups'; read 'Cases' (use --sheet to "
                               "choose another)",)
     named = read_case_list(path, sheet="Lookups")  # asked for by name: read, no warning
-    assert [c.case_number for c in named.cases] == ["NOT-A-CASE"] and named.warnings == ()
+    assert [c.case for c in named.cases] == ["NOT-A-CASE"] and named.warnings == ()
 
 
 def test_serial_numbers_in_date_columns_are_dates(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_a_sheet_whose_dimension_lies_is_read_by_its_cells(tmp_path: Path) -> No
     assert table.rows[:4] == (("Case Number", "Child"), ("CA-1", "Amy Example"), (),
                               ("CA-2", "Ben Example"))
     assert len(table.rows) == 2002 and {len(row) for row in table.rows} == {0, 2}
-    assert [(c.row, c.case_number) for c in cases.cases[:2]] == [(2, "CA-1"), (4, "CA-2")]
+    assert [(c.row, c.case) for c in cases.cases[:2]] == [(2, "CA-1"), (4, "CA-2")]
     assert len(cases.cases) == 2000
 
 

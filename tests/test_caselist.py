@@ -169,7 +169,7 @@ def test_a_date_column_that_is_not_a_date_is_kept_with_a_warning(tmp_path: Path)
 
 def test_dates_in_text_columns_are_left_alone(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Case Number,Team\n2024-03-04,T\n")
-    assert read_case_list(path).cases[0].case_number == "2024-03-04"
+    assert read_case_list(path).cases[0].case == "2024-03-04"
 
 
 # -- Excel --------------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_xlsx_named_sheet(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path, {"Summary": [["Total", 1]],
                                  "March": [["Case ID", "Child"], ["M-1", "Cara Example"]]})
     cases = read_case_list(path, sheet="March")
-    assert [c.case_number for c in cases.cases] == ["M-1"]
+    assert [c.case for c in cases.cases] == ["M-1"]
     with pytest.raises(InputError, match="has no sheet 'April'; its sheets are 'Summary', 'March'"):
         read_case_list(path, sheet="April")
 
@@ -212,7 +212,7 @@ def test_xlsx_formulas_give_their_cached_values(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         for name, data in members.items():
             package.writestr(name, data)
-    assert read_case_list(path).cases[0].case_number == "CA-7"
+    assert read_case_list(path).cases[0].case == "CA-7"
 
 
 # -- bad input ----------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_xlsx_formulas_give_their_cached_values(tmp_path: Path) -> None:
 def test_row_without_case_number_is_skipped_with_its_row_number(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Case Number,Child\n1,Amy\n,Ben\n\n3,Cara\n")
     cases = read_case_list(path)
-    assert [c.case_number for c in cases.cases] == ["1", "3"]
+    assert [c.case for c in cases.cases] == ["1", "3"]
     assert [c.row for c in cases.cases] == [2, 5]
     assert cases.skipped == ("row 3 has no case number; skipped",)
 
@@ -315,7 +315,7 @@ def test_another_forms_case_list_uses_its_case_field(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Case reference,Worker,Review date,Team\n"
                                "NB-1,Sam,2024-03-12,East\n,Ann,,West\n")
     cases = read_case_list(path, form=form)
-    assert [c.case_number for c in cases.cases] == ["NB-1"]
+    assert [c.case for c in cases.cases] == ["NB-1"]
     assert dict(cases.cases[0].values) == {"case_ref": "NB-1", "worker": "Sam",
                                            "review_date": "12/03/2024", "team": "East"}
     assert cases.skipped == ("row 3 has no case reference; skipped",)

@@ -85,13 +85,13 @@ def test_round_trip_generate_fill_extract(tmp_path: Path, cases: Path, which: st
         filled = wordfill.fill_form(generated.path.read_bytes(),
                                     {fid: text for fid, (text, _) in typed.items()})
         record = extract_bytes(filled, generated.path)
-        expected = {**EXPECTED[generated.case_number], "auditor": "Jo Example"}
+        expected = {**EXPECTED[generated.case], "auditor": "Jo Example"}
         for fid in HEADER_IDS:
             assert record.fields[fid].text == expected.get(fid), fid
         assert record.fields["audit_start_date"].value == (
             "2024-03-04" if "audit_start_date" in expected else None)
         assert record.fields["category"].value == {"CA-1 & <2>": ["CP", "LAC"], "CA-2": ["LAC"],
-                                                   "CA-3": ["EH"]}[generated.case_number]
+                                                   "CA-3": ["EH"]}[generated.case]
         for fid, (text, value) in typed.items():
             assert record.fields[fid].text == text.replace("\v", "\n").strip(), fid
             assert record.fields[fid].value == value, fid
@@ -277,7 +277,7 @@ def test_header_row_reaches_the_case_list(tmp_path: Path) -> None:
     path.write_text("Case Number,Team\nReport of,April\nCase Number,Team\nCA-9,North\n",
                     encoding="utf-8")
     result = generate_forms(path, tmp_path / "out", header_row=3)
-    assert [(g.case_number, g.row) for g in result.forms] == [("CA-9", 4)]
+    assert [(g.case, g.row) for g in result.forms] == [("CA-9", 4)]
 
 
 # -- output files -------------------------------------------------------------------------------
@@ -465,7 +465,7 @@ def test_another_form_is_generated_from_its_description(tmp_path: Path) -> None:
     cases.write_text(OTHER_CSV, encoding="utf-8")
     result = generate_forms(cases, tmp_path / "out", form=form)
     assert [g.path.name for g in result.forms] == ["NB_1.docx", "NB-2.docx"]
-    assert [g.case_number for g in result.forms] == ["NB/1", "NB-2"]
+    assert [g.case for g in result.forms] == ["NB/1", "NB-2"]
     record = extract_file(result.forms[0].path, form=form)
     values = {f: v.value for f, v in record.fields.items() if v.value is not None}
     assert values == {"case_ref": "NB/1", "worker": "Sam Worker", "team": "East",

@@ -483,7 +483,7 @@ def _generated_headers(form: Form, template: Path, cases: Path, outdir: Path
     for generated in result.forms:
         record = extract_file(generated.path, form=form)
         assert not record.problems, record.problems
-        out[generated.case_number] = {f.id: (record.fields[f.id].text, record.fields[f.id].value)
+        out[generated.case] = {f.id: (record.fields[f.id].text, record.fields[f.id].value)
                                       for f in form.prefill_fields}
     return out
 

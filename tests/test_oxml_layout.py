@@ -111,3 +111,15 @@ def test_deleted_text_and_field_instructions_are_not_read() -> None:
 def test_read_layout_takes_the_title_from_the_package() -> None:
     pkg = read_package_bytes(build_docx(para("x")), "x.docx")
     assert read_layout(pkg).blocks == (ParagraphLayout("x", "body", None, ()),)
+
+
+def test_widths_with_units_and_tab_stops_are_read_as_a_reader_sees_them() -> None:
+    tabs = ('<w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/><w:tab w:val="left" w:pos="1440"/>'
+            '</w:tabs></w:pPr>')
+    cell = tc(f'<w:p>{tabs}<w:r><w:t>Case</w:t><w:tab/><w:t>Number</w:t></w:r></w:p>')
+    body = (f'<w:tbl><w:tblGrid><w:gridCol w:w="2.5cm"/><w:gridCol w:w="wide"/></w:tblGrid>'
+            f"<w:tr>{cell}{tc(para(''))}</w:tr></w:tbl>")
+    found = layout(body).blocks[0]
+    assert isinstance(found, TableLayout)
+    assert found.widths_cm == (2.5, 0.0)  # a measure with its unit; an unreadable one is 0
+    assert found.rows[0].cells[0].text == "Case\tNumber"  # the run's tab, not the tab stops

@@ -52,7 +52,7 @@ class Case:
 
     row: int
     values: Mapping[str, str]
-    case_number: str
+    case: str
 
 
 @dataclass(frozen=True)
@@ -361,9 +361,9 @@ def _refuse_duplicates(cases: Sequence[Case], path: Path) -> None:
     first: dict[str, Case] = {}
     clashes: list[str] = []
     for case in cases:
-        key = " ".join(case.case_number.split()).casefold()
+        key = " ".join(case.case.split()).casefold()
         if key in first:
-            clashes.append(f"{case.case_number!r} is on rows {first[key].row} and {case.row}")
+            clashes.append(f"{case.case!r} is on rows {first[key].row} and {case.row}")
         else:
             first[key] = case
     if clashes:

@@ -138,7 +138,7 @@ def prepare_template(
 class Generated:
     """One form written: the case it is for, its row in the case list, where it went."""
 
-    case_number: str
+    case: str
     row: int
     path: Path
 
@@ -210,13 +210,13 @@ def generate_forms(
     out = Path(outdir)
     made_folder = output_folder(out)
     try:
-        names = plan_names([(case.row, {CASE: case.case_number, **values})
+        names = plan_names([(case.row, {CASE: case.case, **values})
                             for case, values in batch], name, out, force=force)
         if db is not None:
             _check_register(db)
         written, created = write_all((prepared.render(values) for _, values in batch), names,
                                      out, force=force, progress=progress)
-        forms = tuple(Generated(case.case_number, case.row, path)
+        forms = tuple(Generated(case.case, case.row, path)
                       for (case, _), path in zip(batch, written))
         recorded = _record(db, batch, forms, created, form) if db is not None else None
     except BaseException:
@@ -362,7 +362,7 @@ def _record(db: str | Path, batch: Sequence[tuple[Case, Mapping[str, str]]],
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     roles = form.roles
     allocations = [
-        Allocation(case.case_number,  # the identity: the form's case, auditor and start date
+        Allocation(case.case,  # the identity: the form's case, auditor and start date
                    values.get(roles.auditor) if roles.auditor else None,
                    values.get(roles.start_date) if roles.start_date else None,
                    file_name=generated.path.name, generated_at=now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import tempfile
 from collections import Counter
@@ -81,7 +82,8 @@ def learn_to_file(blank: str | Path, output: str | Path, *,
     return [
         f"Learned {learned.form.key} ({learned.form.title}): {summary_line(learned.form)}",
         *learned.notes,
-        f"Review {output}, then check it with: caseaudit form check {output} {blank}",
+        f"Review {output}, then check it with: caseaudit form check "
+        f"{shlex.quote(str(output))} {shlex.quote(str(blank))}",
     ]
 
 

@@ -14,6 +14,7 @@ that a row or cell inside a control is still seen; the control is listed on the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,8 @@ _FALSE = frozenset({"0", "false", "off", "none"})
 # Text a reader sees in a paragraph: w:t outside deletions, moves-from and field instructions
 # (w:instrText is another element, so it is never selected); tabs and breaks as white space.
 _TEXT = etree.XPath(
-    ".//w:t[not(ancestor::w:del) and not(ancestor::w:moveFrom)] | .//w:tab | .//w:br | .//w:cr",
+    ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom)]/*"
+    "[self::w:t or self::w:tab or self::w:br or self::w:cr]",  # a run's tab, not a tab stop
     namespaces=NSMAP,
 )
 _RUNS = etree.XPath(".//w:r[w:t and not(ancestor::w:del) and not(ancestor::w:moveFrom)]",
@@ -224,8 +226,20 @@ def _paragraph(p: Element) -> ParagraphLayout:
     return ParagraphLayout(text, style, style_id, wrapping + controls)
 
 
+_MEASURE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt|pc|pi)?\s*$")
+_TWIPS_PER_UNIT = {None: 1.0, "mm": 1440 / 25.4, "cm": 1440 / 2.54, "in": 1440.0, "pt": 20.0,
+                   "pc": 240.0, "pi": 240.0}
+
+
+def _twips(value: str | None) -> float:
+    """A grid column's width in twips: a number of twips, or a measure with its unit ("2.5cm",
+    as the schema allows); anything unreadable is 0, and the column keeps the form's width."""
+    found = _MEASURE.match(value or "")
+    return float(found.group(1)) * _TWIPS_PER_UNIT[found.group(2)] if found else 0.0
+
+
 def _table(tbl: Element) -> TableLayout:
-    widths = tuple(round(int(col.get(qn("w:w"), "0") or 0) / _TWIPS_PER_CM, 2)
+    widths = tuple(round(_twips(col.get(qn("w:w"))) / _TWIPS_PER_CM, 2)
                    for col in tbl.iterfind(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"))
     rows = tuple(_row(tr) for tr in _unwrapped(tbl, _TR))
     nested = sum(1 for _ in tbl.iterdescendants(_TBL))

@@ -296,7 +296,8 @@ class _Writer:
 
     def write(self, chunk: list[_Task], results: list[_Result]) -> None:
         if len(results) != len(chunk):
-            raise RuntimeError("a worker returned a result for each file but not all")
+            raise RuntimeError(f"a worker returned {len(results)} results for "
+                               f"{len(chunk)} files")
         with self.register.transaction():
             for result in results:
                 outcome = self._write_one(result)
@@ -386,7 +387,7 @@ def ingest(
     of a file's bytes and its path) stands in for extraction in tests; its records are
     packed by the form given of their name and version.
     ``progress`` is called after each form is written; an exception it raises (Ctrl-C
-    included) stops the ingest with every file before the current one committed.
+    included) stops the ingest with every file up to and including the current one committed.
 
     Every path is accounted for: files that are not forms are recorded as such, paths that do
     not exist and folders that cannot be read as failed, each with its reason (the summary's

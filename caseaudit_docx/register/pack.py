@@ -70,7 +70,7 @@ def _removed_controls(record: Record, form: Form) -> list[Problem]:
     return out
 
 
-def audit_key(case_number: str | None, auditor: str | None, start: str | None
+def audit_key(case: str | None, auditor: str | None, start: str | None
               ) -> tuple[str, str, str]:
     """The identity of an audit as compared: trimmed text, auditor ignoring case, date as ISO.
 
@@ -80,7 +80,7 @@ def audit_key(case_number: str | None, auditor: str | None, start: str | None
     start_text = clean_text(start)
     start_value = normalise(DATE, start_text).value if start_text else None
     return (
-        clean_text(case_number),
+        clean_text(case),
         clean_text(auditor).casefold(),
         start_value if isinstance(start_value, str) else start_text,
     )

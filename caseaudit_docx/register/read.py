@@ -266,7 +266,7 @@ def failed_files(register: Register) -> list[FailedFile]:
     folder too), or repeated bytes that failed before, with their problems."""
     rows = register.conn.execute(
         "WITH latest AS (SELECT max(id) AS id FROM files GROUP BY path, path_bytes)"
-        " SELECT f.path, f.sha256, f.ingested_at, origin.id FROM latest"
+        " SELECT f.path, f.sha256, f.ingested_at, min(origin.id) FROM latest"
         " JOIN files f ON f.id = latest.id"
         " JOIN files origin ON origin.outcome IN ('failed', 'not_form') AND (origin.id = f.id OR"
         " (f.outcome = 'unchanged' AND f.revision_id IS NULL AND origin.sha256 = f.sha256))"

@@ -78,9 +78,9 @@ class Allocation:
     """An audit sent out pre-filled by ``caseaudit generate --db``: its identity (the values of
     the form's case, auditor and start date roles) and the file it went out as."""
 
-    case_number: str
+    case: str
     auditor: str | None = None
-    audit_start_date: str | None = None  # ISO or UK day-first; stored normalised
+    start_date: str | None = None  # ISO or UK day-first; stored normalised
     file_name: str | None = None
     generated_at: str | None = None  # UTC ISO 8601; now when None
 
@@ -415,11 +415,11 @@ class Register:
         """Record audits sent out; returns how many. One transaction: all or none."""
         rows = []
         for item in allocations:
-            key = audit_key(item.case_number, item.auditor, item.audit_start_date)
+            key = audit_key(item.case, item.auditor, item.start_date)
             if not key[0]:
                 raise RegisterError(f"an allocation needs a {case_label(form)}",
                                     path=self.path)
-            rows.append((*key, clean_text(item.case_number), clean_text(item.auditor) or None,
+            rows.append((*key, clean_text(item.case), clean_text(item.auditor) or None,
                          key[2] or None, item.file_name,
                          utc_iso(item.generated_at) or _now()))
         with self.transaction():

@@ -114,6 +114,12 @@ def redacted_fields(form: Form, redact: bool) -> frozenset[str]:
     return frozenset(form.roles.redact) if redact else frozenset()
 
 
+def _sheet_title(key: str) -> str:
+    """A sheet's title from the description's name for what it holds ("actions": "Actions"),
+    within Excel's 31 characters and without the characters a sheet title cannot have."""
+    return re.sub(r"[\\/*?:\[\]]", " ", key.replace("_", " ")).strip().capitalize()[:31] or "Sheet"
+
+
 class AuditSheets:
     """Streams each current audit into the per-audit sheets.
 
@@ -154,7 +160,7 @@ class AuditSheets:
         self.responses = [self._sheet("Responses", "Responses", self.response_cols)]
         self.groups: list[tuple[GroupRows, list[Col], Sheet]] = []
         for number, rows in enumerate(plan.groups):
-            title = "Actions" if number == 0 else rows.group.name[:31]
+            title = _sheet_title(rows.group.name)
             cols = [*self.key_cols, *(col(f) for f in self.who), Col(f"{rows.stem}_no", 10),
                     *self._group_cols(rows), Col("overdue", 10), Col("days_overdue", 13)]
             table = re.sub(r"\W", "", title) or f"Group{number + 1}"
@@ -165,7 +171,10 @@ class AuditSheets:
         self.parent_cols = [*self.key_cols, *(col(f) for f in self.beside_people),
                             *(col(f, 30 if plan.field(f).kind.is_text else 12)
                               for f in plan.person_fields if f not in self.left_out)]
-        self.parents = self._sheet("Parents", "Parents", self.parent_cols)
+        people = _sheet_title(form.report.person_sections[0]
+                              if form.report.person_sections else "people")
+        self.parents = self._sheet(people, re.sub(r"\W", "", people) or "People",
+                                   self.parent_cols)
         self.commentary_fields = list(form.report.commentary)
         self.commentary_cols = [*self.key_cols, *(col(f) for f in self.who),
                                 *([col(roles.overall)] if roles.overall else []),
