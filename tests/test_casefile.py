@@ -181,3 +181,19 @@ def test_csv_with_a_title_line_above_the_headings(tmp_path: Path) -> None:
     assert cases.header_row == 3
     assert dict(cases.cases[0].values) == {"case_number": "CA-1", "child_name": "Amy",
                                            "team": "North, East"}
+
+
+def test_an_xlsx_whose_member_is_a_bomb_is_refused_before_openpyxl(tmp_path: Path) -> None:
+    """openpyxl reads a workbook's parts whole: a part that inflates past the limits is
+    refused by the same bounded check as a form's, in one line, before openpyxl sees it."""
+    import zipfile
+
+    from caseaudit_docx.errors import InputError
+    from caseaudit_docx.generate.caselist import read_case_list
+
+    path = tmp_path / "cases.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/sharedStrings.xml", b"\0" * (70 * 2**20))  # 70 MB in about 70 KB
+    with pytest.raises(InputError, match="zip bomb"):
+        read_case_list(path)

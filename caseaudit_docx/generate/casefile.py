@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from caseaudit_docx.errors import InputError
+from caseaudit_docx.errors import CaseAuditError, InputError, UnsafeFileError
 from caseaudit_docx.files import read_user_file
+from caseaudit_docx.oxml.package import check_zip
 
 _MAX_CASE_LIST = 64 * 1024 * 1024  # far beyond any case list; a guard against the wrong file
 #: Bounds on what is read from a case list, past which it is refused with one line (a few KB
@@ -170,6 +171,13 @@ def _xlsx_table(data: bytes, sheet: str | None, path: Path) -> Table:
                          "without a password as .xlsx or .csv", path=path)
     if not data.startswith(b"PK\x03\x04"):
         raise InputError("is not an Excel .xlsx workbook (save it as .xlsx or .csv)", path=path)
+    try:  # openpyxl reads members whole: they are unpacked, bounded, once first
+        check_zip(data, path)
+    except UnsafeFileError as exc:
+        raise InputError(exc.message, path=path) from None
+    except CaseAuditError as exc:
+        raise InputError(f"cannot be read as an Excel workbook ({exc.message.removeprefix('is ')}"
+                         "); is it damaged or password-protected?", path=path) from None
     try:
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it does not read (data validation,

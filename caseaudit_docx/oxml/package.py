@@ -124,6 +124,26 @@ def read_package_bytes(
     )
 
 
+def check_zip(data: bytes, path: str | os.PathLike[str] | None = None, *,
+               limits: Limits = DEFAULT_LIMITS) -> None:
+    """Check any Office package (an .xlsx case list too) as a form is checked before a library
+    that reads members whole (openpyxl) gets it: member count, compression methods, declared
+    sizes and ratios, overlaps, names that differ only in case, and every member actually
+    unpacked, in chunks, against the part and total limits. Raises :class:`UnsafeFileError`
+    or :class:`NotAFormError` (one line) for a package that fails."""
+    where = Path(path) if path is not None else None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (*_ZIP_ERRORS, NotImplementedError):
+        raise NotAFormError("is damaged or incomplete: it is not a readable zip package",
+                            path=where) from None
+    with archive:
+        parts = _Parts(archive, len(data), limits, where)
+        for info in archive.infolist():
+            if not info.is_dir():
+                parts.read(info.filename)
+
+
 # -- telling non-docx files apart ---------------------------------------------------------------
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
