@@ -31,7 +31,7 @@ from caseaudit_docx.extract.locate import MIN_ROWS_FOUND, Located, locate, share
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.matching import label_key
 from caseaudit_docx.model.record import Record
-from caseaudit_docx.oxml.package import DocxPackage, read_package, read_package_bytes
+from caseaudit_docx.oxml.package import DocxPackage, read_package
 from caseaudit_docx.oxml.text import read_document
 from caseaudit_docx.oxml.view import DocumentView, ParagraphView, TableView
 
@@ -109,11 +109,6 @@ def _tags(view: DocumentView) -> frozenset[str]:
                      for tag in cell.tags)
 
 
-def fit(view: DocumentView, form: Form) -> Fit:
-    """The score of ``form`` on a document already read."""
-    return _fit(view, form, _Titles.of(view), _tags(view))
-
-
 def _fit(view: DocumentView, form: Form, titles: _Titles, tags: frozenset[str]) -> Fit:
     title = max((_words_alike(text, form.title) for text in titles.paragraphs), default=0.0)
     if titles.prop:
@@ -164,8 +159,3 @@ def extract_best(package: DocxPackage, forms: Sequence[Form]) -> Record:
 def extract_best_file(path: str | Path, forms: Sequence[Form]) -> Record:
     """:func:`extract_best` of the file at ``path`` (never written to)."""
     return extract_best(read_package(path), forms)
-
-
-def extract_best_bytes(data: bytes, path: str | Path, forms: Sequence[Form]) -> Record:
-    """:func:`extract_best` of a form already in memory; ``path`` names it."""
-    return extract_best(read_package_bytes(data, path), forms)

@@ -1,12 +1,12 @@
 """Turn what an auditor typed into a field's value, or say plainly why it cannot be done.
 
-This is the only place that reads meaning into free text (``shared/spec/fields.md``, "Kinds and
-their normalised value"). It reads by a :class:`~caseaudit_docx.model.kinds.Kind`'s *type* and
-the vocabulary the kind carries; no form's words, options or ids are spelled here, so a new
-scale is a new kind in a description file. It is pure: no I/O, no clock, no locale, so the same
-form always gives the same record. Trouble with one field is data, never an exception:
-:func:`normalise` returns a :class:`Normalised` whose ``problem`` is a message a quality lead
-can send to the auditor.
+This module and its readers (:mod:`caseaudit_docx.model.readers`) are the only place that reads
+meaning into free text (``docs/fields.md``, "Kinds and their normalised value"). It reads by a
+:class:`~caseaudit_docx.model.kinds.Kind`'s *type* and the vocabulary the kind carries; no
+form's words, options or ids are spelled here, so a new scale is a new kind in a description
+file. It is pure: no I/O, no clock, no locale, so the same form always gives the same record.
+Trouble with one field is data, never an exception: :func:`normalise` returns a
+:class:`Normalised` whose ``problem`` is a message a quality lead can send to the auditor.
 
 The rule throughout is *read generously, never guess*. Labels, brackets, case and explanatory
 words are tolerated ("Score: 4", "(4)", "Partly - see notes"); anything that could mean two

@@ -38,7 +38,6 @@ from caseaudit_docx.model.kinds import OPTION_TYPES, TYPES, Kind, Option
 
 FORMAT = "caseaudit-form"
 FORMAT_VERSION = 1
-DEFAULT_FORM = "case-audit-3.2"
 CONTROL_TYPES = ("richText", "text", "date", "dropDownList", "comboBox", "checkbox")
 STYLES = ("title", "heading", "body")
 

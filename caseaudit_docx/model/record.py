@@ -1,6 +1,6 @@
 """The extracted record: what a filled form said, field by field, with its problems.
 
-:meth:`Record.to_dict` is the JSON contract of ``shared/spec/fields.md`` ("The extracted
+:meth:`Record.to_dict` is the JSON contract of ``docs/fields.md`` ("The extracted
 record"); the register stores the same thing and the workbook reads it back. Trouble with one
 field is a :class:`Problem` in the record, never an exception.
 """
