@@ -10,14 +10,13 @@ the file; a description that no longer matches its blank is data (messages), not
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from caseaudit_docx.cleanup import written_whole
 from caseaudit_docx.errors import InputError, OutputError
 from caseaudit_docx.model.description import bundled_form, bundled_form_names, load_form
 from caseaudit_docx.model.form import Form
@@ -88,34 +87,13 @@ def learn_to_file(blank: str | Path, output: str | Path, *,
 
 
 def write_new_file(path: Path, text: str, *, force: bool) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename;
-    without ``force`` never over a file, even one that appeared meanwhile (a hard link fails
-    if the name exists)."""
-    try:
-        fd, name = tempfile.mkstemp(prefix=".caseaudit-", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot be written ({exc.strerror or exc})", path=path) from None
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
-        os.chmod(temp, 0o644)  # a description names no one: readable like any source file
-        if force:
-            os.replace(temp, path)
-            return
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            raise OutputError("already exists (use --force to replace it)", path=path) from None
-        except OSError:  # a file system without hard links
-            if path.exists():
-                raise OutputError("already exists (use --force to replace it)",
-                                  path=path) from None
-            os.rename(temp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot be written ({exc.strerror or exc})", path=path) from None
-    finally:
-        temp.unlink(missing_ok=True)
+    """Write ``text`` to ``path`` whole (a temporary file beside it, renamed when complete, as
+    every output is: :func:`caseaudit_docx.cleanup.written_whole`); without ``force`` never
+    over a file. A description names no one, so it is readable like any source file."""
+    if path.exists() and not force:
+        raise OutputError("already exists (use --force to replace it)", path=path)
+    with written_whole(path, force=force, private=False) as handle:
+        handle.write((text if text.endswith("\n") else text + "\n").encode("utf-8"))
 
 
 # -- form show -------------------------------------------------------------------------------
