@@ -251,10 +251,10 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     if value is None:
         return None
     from caseaudit_docx.model.kinds import DATE
-    from caseaudit_docx.model.normalise import normalise
+    from caseaudit_docx.model.normalise import NA, normalise
 
     found = normalise(DATE, value).value
-    if not isinstance(found, str) or found == "n/a":
+    if not isinstance(found, str) or found == NA:
         raise click.BadParameter(f"{value!r} is not a date (try 2019-03-12 or 12/03/2019)",
                                  ctx=ctx, param=param)
     return found

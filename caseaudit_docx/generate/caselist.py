@@ -32,7 +32,7 @@ from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form, derived
 from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.matching import compact, header_fields
-from caseaudit_docx.model.normalise import normalise
+from caseaudit_docx.model.normalise import NA, normalise
 
 #: Dates written the ways ``--from``, ``--to``, ``--set`` and date columns accept them (each is
 #: 12 March 2019; tests read every one).
@@ -122,7 +122,7 @@ def field_value(field_id: str, raw: object, *, form: Form | None = None
     if not text or kind.type != "date":
         return text or None, None
     result = normalise(DATE, text)
-    if isinstance(result.value, str) and result.value != "n/a":
+    if isinstance(result.value, str) and result.value != NA:
         year, month, day = result.value.split("-")
         return f"{day}/{month}/{year}", None
     return text, f"{text!r} is not a date; it is written as given"

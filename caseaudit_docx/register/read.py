@@ -16,6 +16,7 @@ from pathlib import Path
 from caseaudit_docx.errors import InputError
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
+from caseaudit_docx.model.normalise import NA
 from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
 from caseaudit_docx.register.store import Register, audit_key, case_label, register_errors
 
@@ -161,11 +162,11 @@ def current_audit_ids(register: Register, filters: ReportFilter | None = None, *
     ):
         head = heads.setdefault(revision_id, _Head(case, audit_id))
         loaded = _load(value)
-        if field_id == roles.start_date and isinstance(loaded, str) and loaded != "n/a":
+        if field_id == roles.start_date and isinstance(loaded, str) and loaded != NA:
             head.start = loaded
         if field_id == roles.team:
             head.team = text
-        if field_id == roles.category and isinstance(loaded, (list, str)) and loaded != "n/a":
+        if field_id == roles.category and isinstance(loaded, (list, str)) and loaded != NA:
             head.categories = [loaded] if isinstance(loaded, str) else loaded
     kept = sorted((head.start or "9999", head.case, head.audit_id, revision_id)
                   for revision_id, head in heads.items()

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from caseaudit_docx.model.form import Field, Form
 from caseaudit_docx.model.kinds import DATE
-from caseaudit_docx.model.normalise import normalise
+from caseaudit_docx.model.normalise import NA, normalise
 from caseaudit_docx.model.record import Problem, Record
 from caseaudit_docx.register.read import CurrentAudit, FailedFile
 from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Col, Sheet, Styles
@@ -38,7 +38,7 @@ def field_value(record: Record, field_id: str, form: Form) -> Any:
         return fv.text
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if isinstance(value, str) and form.by_id[field_id].kind.type == "date" and value != "n/a":
+    if isinstance(value, str) and form.by_id[field_id].kind.type == "date" and value != NA:
         return iso_date(value) or value
     return value
 
@@ -383,6 +383,6 @@ class AuditSheets:
 def _dictionary_row(field: Field, titles: dict[str, str]) -> tuple[Any, ...]:
     allowed = ", ".join(field.kind.values)
     if not field.kind.is_text:
-        allowed = f"{allowed}, n/a" if allowed else "n/a"
+        allowed = f"{allowed}, n/a" if allowed else NA
     return (field.id, titles[field.section], field.question, field.kind.name,
             allowed or "any text")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from caseaudit_docx.model.form import Form, derived
-from caseaudit_docx.model.normalise import normalise
+from caseaudit_docx.model.normalise import NA, normalise
 from caseaudit_docx.register.read import CurrentAudit
 from caseaudit_docx.report.plan import Plan, plan_of, text_of, value_of
 from caseaudit_docx.report.sheets import iso_date, keep, scrub_for
@@ -26,11 +26,11 @@ MONTH = "month"
 
 
 def grade_bucket(plan: Plan, value: Any) -> str:
-    return value if value in plan.grades or value == "n/a" else NOT_GRADED
+    return value if value in plan.grades or value == NA else NOT_GRADED
 
 
 def grade_buckets(plan: Plan) -> tuple[str, ...]:
-    return (*plan.grades, "n/a", NOT_GRADED)
+    return (*plan.grades, NA, NOT_GRADED)
 
 
 def good_or_better(plan: Plan, counts: Counter[str]) -> float | None:
@@ -81,7 +81,7 @@ def panel_changed_grade(form: Form, text: str | None) -> bool | None:
     kind = own if own is not None and own.type == "yes_no" else plan.yes_no
     if kind is not None and len(kind.options) >= 2:
         answer = normalise(kind, text).value
-        if answer in (kind.options[0].value, kind.options[1].value, "n/a"):
+        if answer in (kind.options[0].value, kind.options[1].value, NA):
             return answer == kind.options[0].value
     kept, changed = _panel_patterns(form)
     if kept.search(text):
@@ -101,9 +101,9 @@ def _categories(value: Any) -> list[str]:
     """The groups an audit counts in by category: each code it has (CP & LAC in both)."""
     if isinstance(value, list) and value:
         return [str(code) for code in value]
-    if isinstance(value, str) and value != "n/a":
+    if isinstance(value, str) and value != NA:
         return [value]
-    return ["n/a"] if value == "n/a" else ["(no category)"]
+    return [NA] if value == NA else ["(no category)"]
 
 
 def mean(values: Sequence[float]) -> float | None:

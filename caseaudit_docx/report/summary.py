@@ -16,6 +16,7 @@ from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 
+from caseaudit_docx.model.normalise import NA
 from caseaudit_docx.register.read import AllocationRow
 from caseaudit_docx.report.cells import Col, Sheet
 from caseaudit_docx.report.plan import Plan, who
@@ -53,7 +54,7 @@ def summary_widths(plan: Plan) -> tuple[float, ...]:
 
 def grade_table(plan: Plan) -> list[Col]:
     return [Col("measure", 22), Col("group", 30), Col("audits", 9),
-            *(Col(g, 12, "grade") for g in plan.grades), Col("n/a", 8), Col(NOT_GRADED, 11),
+            *(Col(g, 12, "grade") for g in plan.grades), Col(NA, 8), Col(NOT_GRADED, 11),
             Col("good_or_better", 15, "percent")]
 
 
@@ -89,7 +90,7 @@ def _figures(stats: Stats, notes: Sequence[Note]) -> list[_Figure]:
                      "decimal"))
     for tally in report.tallies:
         options = form.kind_of(tally.field).values if tally.field in form.by_id else ()
-        for option in (*options, "n/a", NOT_ANSWERED):
+        for option in (*options, NA, NOT_ANSWERED):
             rows.append((f"{tally.title}: {option}", stats.answers[tally.field][option], None,
                          None, "plain"))
     if report.panel is not None:
