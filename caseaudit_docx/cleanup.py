@@ -39,7 +39,7 @@ from caseaudit_docx.errors import OutputError
 if sys.platform != "win32":  # Windows has no flock: no sweeping after a kill there
     import fcntl
 
-#: The private folders' prefix (``legacy``'s folders are ``caseaudit-convert-…``, no lock).
+#: The private folders' prefix (LibreOffice's conversions run in one too).
 PREFIX = "caseaudit-"
 _LOCK = ".lock"
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))

@@ -6,7 +6,8 @@ and layout like any untagged copy, with a warning on the record; without it, the
 says how to get LibreOffice or how to re-save the file.
 
 The conversion never touches the input: its bytes are read once and copied into a private
-temporary folder (``mkdtemp``, mode 0700), which also holds LibreOffice's own user profile (so
+temporary folder (:func:`caseaudit_docx.cleanup.private_folder`, mode 0700, swept by the next
+run should this one be killed), which also holds LibreOffice's own user profile (so
 the user's is never used or locked) and its temporary files. LibreOffice runs in its own process
 group with a time limit; on timeout the whole group is killed. The folder is removed in every
 case. The record keeps the identity (SHA-256, size) of the file the user has, not of the
@@ -23,9 +24,9 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from caseaudit_docx.cleanup import private_folder
 from caseaudit_docx.errors import NotAFormError
 from caseaudit_docx.files import read_user_file
 from caseaudit_docx.model.record import WARNING, Problem
@@ -153,8 +154,7 @@ def _convert(data: bytes, kind: str, path: Path, *, limits: Limits,
     if program is None:
         raise NotAFormError(f"is {_WHAT[kind]}; to read it, {INSTALL_HINT}", path=path)
     seconds = TIMEOUT_SECONDS if timeout is None else timeout
-    folder = Path(tempfile.mkdtemp(prefix="caseaudit-convert-"))  # mode 0700
-    try:
+    with private_folder() as folder:  # 0700, removed however the conversion ends
         source = folder / f"form{SUFFIXES[kind]}"
         source.write_bytes(data)
         outdir = folder / "out"
@@ -169,8 +169,6 @@ def _convert(data: bytes, kind: str, path: Path, *, limits: Limits,
             )
         return read_user_file(converted, limit=limits.max_file_size,
                               what="a converted form", error=NotAFormError)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _run(args: list[str], folder: Path, seconds: float, kind: str, path: Path) -> None:

@@ -395,12 +395,12 @@ def test_a_sweep_removes_only_folders_whose_lock_nobody_holds(private_tmp: Path)
     stale.mkdir()
     (stale / ".lock").touch()
     (stale / "register.db").write_bytes(b"Poppy Example")
-    unlocked = private_tmp / "caseaudit-convert-x"  # legacy's folders hold no lock: not ours
+    unlocked = private_tmp / "caseaudit-unlocked"  # no lock file: not one of ours
     unlocked.mkdir()
     with cleanup.private_folder() as live:
         assert not stale.exists() and unlocked.exists()
         assert cleanup.sweep_stale() == 0 and live.exists()  # held by this run
-    assert everything(private_tmp) == ["caseaudit-convert-x"]
+    assert everything(private_tmp) == ["caseaudit-unlocked"]
 
 
 def test_written_whole_renames_only_a_complete_file(tmp_path: Path) -> None:

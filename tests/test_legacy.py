@@ -323,3 +323,22 @@ def test_a_fifo_named_doc_is_never_opened(tmp_path: Path) -> None:
     fifo = tmp_path / "x.doc"
     os.mkfifo(fifo)
     assert convertible(fifo) is False  # returns at once: opening it would block
+
+
+def test_a_conversion_runs_in_a_private_folder_the_next_run_sweeps(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """The conversion's copy of the form lives in one of the private folders every command
+    uses: locked while it runs, so that a run after a kill -9 removes it."""
+    from caseaudit_docx import cleanup, legacy
+
+    seen: list[Path] = []
+
+    def fake_run(args: list[str], folder: Path, seconds: float, kind: str, path: Path) -> None:
+        seen.append(folder)
+        assert (folder / ".lock").exists() and cleanup.current_folder() == folder
+
+    monkeypatch.setattr(legacy, "_run", fake_run)
+    monkeypatch.setattr(legacy, "soffice", lambda: "soffice")
+    with pytest.raises(NotAFormError, match="could not convert"):
+        legacy._convert(b"data", "doc", tmp_path / "x.doc", limits=legacy.DEFAULT_LIMITS)
+    assert seen and not seen[0].exists()
