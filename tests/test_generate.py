@@ -512,3 +512,22 @@ def test_another_forms_allocations_use_its_roles(tmp_path: Path) -> None:
         rows = allocations(register)
     assert [(r.case, r.auditor, r.start_date) for r in rows] == [
         ("NB/1", "Jo Reviewer", "2024-03-12"), ("NB-2", "Jo Reviewer", "2024-03-13")]
+
+
+def test_a_variable_default_renders_as_written(tmp_path: Path) -> None:
+    """A council named with "&" and quotes comes out of a generated form exactly as written."""
+    import dataclasses
+
+    from caseaudit_docx.model.form import Variable
+
+    council = 'Rivers & Hills "North"'
+    form = dataclasses.replace(
+        FORM, variables=(Variable("council", "council_name", council),))
+    template = tmp_path / "ours.docx"
+    template.write_bytes(build_template(tagged=True, council=None, form=form))
+    cases = tmp_path / "cases.csv"
+    cases.write_text("Case Number\nCA-1\n", encoding="utf-8")
+    result = generate_forms(cases, tmp_path / "out", template=template, form=form)
+    text = zipfile.ZipFile(result.forms[0].path).read("word/document.xml").decode()
+    assert "&amp;amp;" not in text and "\\" not in text  # neither escaped twice nor backslashed
+    assert 'Rivers &amp; Hills "North" Children' in text  # as XML writes the text itself

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import docx
@@ -181,13 +182,22 @@ def _variable_texts(form: Form, council: str | None) -> dict[str, str]:
     out = {}
     for variable in form.variables:
         if council is None:
-            text = (f'{{{{ {variable.template_variable} | default("{variable.default}") }}}}')
+            default = _jinja_text(variable.default)
+            text = f"{{{{ {variable.template_variable} | default({default}) }}}}"
         elif council and variable.name == "council":
             text = council
         else:
             text = variable.default
         out["{" + variable.name + "}"] = text
     return out
+
+
+def _jinja_text(text: str) -> str:
+    """``text`` as a Jinja string literal that renders as written: quotes and backslashes
+    escaped, and marked safe when it holds what XML escapes (the template is XML, so "R&D" is
+    already "R&amp;D" there, and autoescaping it again would show "R&amp;D")."""
+    literal = json.dumps(text, ensure_ascii=False)
+    return f"{literal}|safe" if any(c in text for c in "&<>") else literal
 
 
 def _fill_label(cell: docx.table._Cell, label: Label, values: dict[str, str]) -> None:
