@@ -13,7 +13,6 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -280,14 +279,6 @@ class _FillingFile:
 
     def __exit__(self, *exc: object) -> None:
         self._handle.close()
-
-
-@pytest.fixture()
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 def full_disk(monkeypatch: pytest.MonkeyPatch, which: str, room: int = 0) -> None:

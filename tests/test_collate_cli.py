@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +41,6 @@ def samples(tmp_path: Path) -> Path:
 
 #: What the samples hold to chase: 11-na-and-problems has five values nobody can use.
 CHASE = "; 1 form holds 5 values to chase (caseaudit extract --problems {})"
-
-
-@pytest.fixture()
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 def test_ingest_history_report(tmp_path: Path, samples: Path) -> None:

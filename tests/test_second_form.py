@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from caseaudit_docx.cli import cli
 from caseaudit_docx.errors import FormError
 from caseaudit_docx.extract.extract import extract_file
 from caseaudit_docx.generate.template import build_template
@@ -314,3 +315,59 @@ def test_libreoffice_opens_the_blank(form: Form, blank: bytes, tmp_path: Path) -
     for printed in ("Practice Quality Review", "Escalated to manager", "1.1 Is there an up to",
                     "1 = Outstanding, 2 = Good", "Click or tap here to enter text.", "\u2610"):
         assert printed in text, printed
+
+
+# -- capabilities beyond reading, on this form too -----------------------------------------------
+
+
+def test_the_size_budget_comes_from_the_form_given(form: Form) -> None:
+    """"Too large" is measured against the form read with: its own title and row count."""
+    from caseaudit_docx.errors import NotAFormError
+    from caseaudit_docx.extract.extract import extract_bytes
+    from tests.oxmlbuild import build_docx
+
+    rows = "".join("<w:tr><w:tc><w:p/></w:tc></w:tr>" for _ in range(6_000))
+    with pytest.raises(NotAFormError) as caught:
+        extract_bytes(build_docx(f"<w:tbl>{rows}</w:tbl>"), "x.docx", form=form)
+    own_rows = sum(len(t.rows) for t in form.tables)
+    assert caught.value.message.startswith(
+        f"is too large: 6,000 table rows; a {form.title} form has about {own_rows} ")
+
+
+def test_a_copy_saved_as_doc_by_libreoffice_reads_back_with_this_form(
+        form: Form, blank: bytes, tmp_path: Path) -> None:
+    """A copy filled in Word's ordinary ways (typed, chosen, ticked, a date picked) and saved
+    as .doc by LibreOffice reads back with this form. LibreOffice's .doc provably changes one
+    thing: a note of two paragraphs in a control comes back with an empty one between them.
+    (Tracked changes and text typed beside a control do not survive its save at all: README,
+    "Known limits".)"""
+    from caseaudit_docx.extract.extract import extract_bytes
+    from samples.make_samples import convert_with_libreoffice
+
+    from .conftest import soffice_or_skip
+
+    program = soffice_or_skip()
+    ordinary = {k: v for k, v in MODES.items() if v in ("choose", "date_picker", "tick")}
+    docx = fill_form(blank, ANSWERS, modes=ordinary, form=form)
+    doc = tmp_path / "NB-1001.doc"
+    doc.write_bytes(convert_with_libreoffice(program, docx, "doc"))
+    original = _values(extract_bytes(docx, "NB-1001.docx", form=form))
+    record = extract_file(doc, form=form)
+    read = _values(record)
+    changed = {k for k in original.keys() | read.keys() if original.get(k) != read.get(k)}
+    assert changed == {"1.1.notes"}
+    assert read["1.1.notes"] == original["1.1.notes"].replace("\n", "\n\n")
+    assert any("converted from .doc" in p.message for p in record.problems)
+
+
+def test_every_file_beside_this_forms_copies_is_accounted_for(form: Form, blank: bytes,
+                                                               tmp_path: Path) -> None:
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    _filled(form, blank, folder)
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    result = CliRunner().invoke(cli, ["ingest", str(folder), "--form", str(DESCRIPTION),
+                                      "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 1  # the PDF was not a form
+    assert result.stdout.strip().endswith("1 new, 0 revised, 0 unchanged, 0 failed, 1 not a form")
+    assert "scan.pdf" in result.stderr

@@ -207,7 +207,7 @@ def row_index(form: Form) -> RowIndex:
                     headings[text] = t if headings.get(text, t) == t else None
             if row.label and row.answers:
                 # The wording, and the wording without its bracketed list of choices
-                # ("Overall Outcome Score (Inadequate, …)"), which councils often drop.
+                # ("Overall score (A, B, C)"), which councils often drop.
                 for wording in dict.fromkeys((row.label, row.label.split(" (")[0])):
                     key = label_key(wording)
                     by_label.setdefault(key, row.key)

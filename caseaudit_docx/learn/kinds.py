@@ -71,7 +71,7 @@ def _is_prompt(item: ListItem, vocab: Vocabulary) -> bool:
 
 
 def numbered_options_kind(lines: Sequence[str], vocab: Vocabulary) -> Kind | None:
-    """"1 Too High / 2 Appropriate / 3 Too Little", a line each, numbered one after another:
+    """"1 Low / 2 Medium / 3 High", a line each, numbered one after another:
     a choice of those options, each chosen by its number too."""
     found = [m for m in (_NUMBERED_LINE.match(line) for line in lines) if m]
     numbers = [int(m.group(1)) for m in found]
@@ -106,8 +106,8 @@ def range_kind(lines: Sequence[str], vocab: Vocabulary) -> Kind | None:
 
 
 def where_kind(lines: Sequence[str], vocab: Vocabulary) -> Kind | None:
-    """"1-4, where 1 = Outstanding": a choice whose options are chosen by number. The options
-    printed ("2 = Good") are taken as printed; the rest come from the known scale of that many
+    """"1-4, where 1 = Best": a choice whose options are chosen by number. The options
+    printed ("2 = Fair") are taken as printed; the rest come from the known scale of that many
     options that has the printed ones at their places (read either way round)."""
     found = _WHERE.search(" ".join(lines))
     if not found:
@@ -130,8 +130,8 @@ def where_kind(lines: Sequence[str], vocab: Vocabulary) -> Kind | None:
 
 
 def known_scale_kind(lines: Sequence[str], vocab: Vocabulary) -> Kind | None:
-    """"(Inadequate, Requires Improvement, Good, Outstanding)", "yes/no", "(Yes / No /
-    Partly)": the known scale whose every option the hint prints."""
+    """A printed list of a known scale's options ("(A, B, C, D)", "yes/no"): the known scale
+    (learn/vocabularies.json) whose every option the hint prints."""
     text = f" {label_key(' '.join(lines))} "
     for scale in vocab.scales:
         if scale.type in OPTION_TYPES and all(f" {label_key(v)} " in text for v in scale.values):

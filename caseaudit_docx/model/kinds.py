@@ -11,11 +11,11 @@ Types:
 - ``text``: the text itself;
 - ``number``: a whole number from ``minimum`` to ``maximum`` (``out_of`` is the one "N/out_of"
   fraction read as that number);
-- ``choice``: one of ``options``, each with its spellings; options may carry a number
-  ("1 Too High") that stands for them; ``negations`` before an option refuse the text;
-  ``misspellings`` are close-spelling targets accepted with a warning;
+- ``choice``: one of ``options``, each with its spellings; an option may carry the number
+  printed beside it on the form, which stands for it; ``negations`` before an option refuse
+  the text; ``misspellings`` are close-spelling targets accepted with a warning;
 - ``yes_no``: the first option (yes) or the second (no), written first in the text; an
-  optional ``middle`` option ("Partly", "With some work") between them;
+  optional ``middle`` option, a third answer between them;
 - ``multi_choice``: one or more ``options`` (codes and their long names), in option order;
 - ``date``: a UK day-first date, or a date picker's stored date, as ``YYYY-MM-DD``;
 - ``checkbox``: ticked or not, as ``true``/``false``.
@@ -38,7 +38,7 @@ class Option:
     ``spellings`` are plain phrases, matched ignoring case, with any white space between words
     and never inside a longer word; ``patterns`` are regular expressions (case-insensitive) for
     what a phrase cannot say. ``number`` is the number printed beside the option on the form
-    ("1 Too High"), which stands for it; ``colour`` the fill the report gives it (hex RGB).
+    ("1 Low"), which stands for it; ``colour`` the fill the report gives it (hex RGB).
     """
 
     value: str

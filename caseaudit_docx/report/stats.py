@@ -34,8 +34,8 @@ def grade_buckets(plan: Plan) -> tuple[str, ...]:
 
 
 def good_or_better(plan: Plan, counts: Counter[str]) -> float | None:
-    """Share of the audits given one of the grades that got a positive one (for v3.2, Good
-    or Outstanding)."""
+    """Share of the audits given one of the grades that got one of the grade kind's
+    ``positive`` options."""
     graded = sum(counts[g] for g in plan.grades)
     return sum(counts[g] for g in plan.positive) / graded if graded else None
 
