@@ -47,3 +47,15 @@ class RegisterError(CaseAuditError):
 
 class FormError(CaseAuditError):
     """A form description cannot be used: not found, not valid, or not matching its blank."""
+
+
+class NoAuditsMatchError(InputError):
+    """A report's filters (team, category, dates) match no audit in the register: an error
+    naming what the register holds, not an empty workbook."""
+
+
+class FilterUsageError(InputError):
+    """Filters that cannot match anything as written (``--from`` after ``--to``): a usage
+    error, as the command line reports one."""
+
+    exit_code = 2

@@ -422,3 +422,48 @@ def test_a_category_filter_is_checked_against_the_form() -> None:
     no_category = dataclasses.replace(FORM, roles=dataclasses.replace(FORM.roles, category=None))
     with pytest.raises(InputError, match="no category"):
         ReportFilter(category=codes[0]).check(no_category)
+
+
+def _v4_register(path: Path) -> None:
+    """A register as caseaudit wrote it at schema 4: one audit of two revisions."""
+    with sqlite3.connect(path) as conn:
+        for script in register_schema.MIGRATIONS[:4]:
+            for statement in register_schema._statements(script):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {register_schema.APPLICATION_ID}")
+        conn.execute("PRAGMA user_version = 4")
+        for number, sha in ((1, "aaa"), (2, "bbb")):
+            conn.execute("INSERT INTO files (id, path, size, sha256, modified, ingested_at,"
+                         " outcome, revision_id) VALUES (?, ?, 10, ?, NULL, '2024-03-21T09:00:00Z',"
+                         " ?, ?)", (number, f"old/{number}.docx", sha,
+                                     "new" if number == 1 else "revised", number))
+        conn.execute("INSERT INTO audits VALUES (1, 'CA-1', 'alex auditor', '2024-03-01',"
+                     " 'CA-1', 'Alex Auditor', '2024-03-01', 2)")
+        for number, sha, saved in ((1, "aaa", "2024-03-10T09:00:00Z"),
+                                   (2, "bbb", "2024-03-11T09:00:00Z")):
+            conn.execute("INSERT INTO revisions VALUES (?, 1, ?, ?, ?, 'document', 'case-audit',"
+                         " '3.2', '{}')", (number, number, sha, saved))
+            conn.execute("INSERT INTO field_values VALUES (?, 'case_number', 'CA-1', '\"CA-1\"')",
+                         (number,))
+
+
+def test_a_v4_register_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "v4.db"
+    _v4_register(path)
+    with Register.open(path) as register:
+        assert register.schema_version == SCHEMA_VERSION >= 5
+        assert register.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        revisions = history(register, "CA-1")
+        assert [(r.revision_id, r.current) for r in revisions] == [(2, True), (1, False)]
+        rows = register.conn.execute(
+            "SELECT case_key, auditor_key, start_key, start_text, form_id FROM revisions"
+            " ORDER BY id").fetchall()
+        assert rows == [("CA-1", "alex auditor", "2024-03-01", "2024-03-01", None)] * 2
+        indexes = {row[1] for row in register.conn.execute("PRAGMA index_list(audits)")}
+        assert {"audits_identity", "audits_form_id"} <= indexes
+        register.conn.execute("UPDATE audits SET form_id = 'x' WHERE id = 1")
+        register.conn.execute("INSERT INTO audits (case_key, auditor_key, start_key, case_text)"
+                              " VALUES ('CA-1', 'alex auditor', '2024-03-01', 'CA-1')")
+        with pytest.raises(sqlite3.IntegrityError):  # a form id names one audit
+            register.conn.execute("UPDATE audits SET form_id = 'x' WHERE id = 2")
+        assert register.conn.execute("SELECT count(*) FROM actions_done").fetchone() == (0,)

@@ -49,6 +49,8 @@ class Source:
     sha256: str
     size: int | None = None
     modified: str | None = None  # the document's own last-modified time (docProps/core.xml)
+    #: The id a generated form carries (a UUID, docProps/custom.xml); None for other copies.
+    form_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.file, "sha256": self.sha256}
@@ -56,6 +58,8 @@ class Source:
             out["size"] = self.size
         if self.modified is not None:
             out["modified"] = self.modified
+        if self.form_id is not None:
+            out["form_id"] = self.form_id
         return out
 
 
@@ -94,7 +98,7 @@ class Record:
         return cls(
             source=Source(
                 file=source["file"], sha256=source["sha256"], size=source.get("size"),
-                modified=source.get("modified"),
+                modified=source.get("modified"), form_id=source.get("form_id"),
             ),
             fields={fid: FieldValue(fv["text"], fv["value"]) for fid, fv in data["fields"].items()},
             problems=tuple(Problem(p["field"], p["level"], p["message"]) for p in data["problems"]),

@@ -44,6 +44,7 @@ from caseaudit_docx.model.description import form_from_json, form_to_json
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.record import ERROR, Problem, Record
 from caseaudit_docx.names import stored_name
+from caseaudit_docx.register.duplicates import possible_duplicates
 from caseaudit_docx.register.pack import FormSource, form_of, given_forms
 from caseaudit_docx.register.store import (
     FAILED,
@@ -104,6 +105,10 @@ class IngestSummary:
     not_read: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     paths: tuple[str, ...] = ()  # as given, for the hint at the end of the line
     warnings: tuple[str, ...] = ()  # about the register itself (its permissions tightened)
+    #: Forms filed by their form id whose case, auditor or start date changed (path, what).
+    identity_changes: list[tuple[str, str]] = field(default_factory=list)
+    #: Audits in the register that are possibly one filed twice, one line each.
+    possible_duplicates: tuple[str, ...] = ()
 
     def count(self, outcome: str) -> None:
         name = {NOT_FORM: "not_forms"}.get(outcome, outcome)
@@ -326,6 +331,8 @@ class _Writer:
             outcome = register.add_record(record, info)
         if outcome == FAILED:
             self.summary.failures.append((info.path, register.last_failure_reason()))
+        elif register.last_identity_change:
+            self.summary.identity_changes.append((info.path, register.last_identity_change))
         elif record is not None and outcome in (NEW, REVISED):
             chase = sum(1 for fld, level, _message in record.problems
                         if fld is not None and level == ERROR)
@@ -414,6 +421,8 @@ def ingest(
                 writer.write(chunk, _extract_many(chunk, extractor, chosen))
         else:
             _run_pool(chunks, writer, extractor, chosen, workers)
+        writer.summary.possible_duplicates = tuple(
+            found_pair.line() for found_pair in possible_duplicates(register, chosen[0]))
     writer.summary.lock_files = found.lock_files
     writer.summary.system_files = found.system_files
     writer.summary.paths = given

@@ -18,6 +18,7 @@ from caseaudit_docx.errors import FormError
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.kinds import DATE
+from caseaudit_docx.model.matching import label_key
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.model.record import ERROR, WARNING, Problem, Record
 from caseaudit_docx.names import control_characters, without_controls
@@ -135,6 +136,14 @@ class PackedRecord:
     extras: str  # JSON
     fields: tuple[tuple[str, str | None, str | None], ...]  # (field id, text, value as JSON)
     problems: tuple[tuple[str | None, str, str], ...]  # (field id, level, message)
+    #: The id a generated form carries (None for other copies): the audit is found by it first.
+    form_id: str | None = None
+    start: str | None = None  # the start date as written ("04/03/2024")
+    #: How messages name the identity fields: (field id, label) of case, auditor, start date.
+    labels: tuple[tuple[str | None, str], ...] = ()
+    #: The child's field (the form's role) and name as compared (:func:`label_key`), to tell a
+    #: corrected form from a copy made for another child; None when the form has no child.
+    child: tuple[str, str] | None = None
 
 
 def pack(record: Record, form: Form | None = None) -> PackedRecord:
@@ -164,7 +173,25 @@ def pack(record: Record, form: Form | None = None) -> PackedRecord:
         fields=tuple((fid, fv.text, None if fv.value is None else _JSON.encode(fv.value))
                      for fid, fv in record.fields.items()),
         problems=problems,
+        form_id=record.source.form_id,
+        start=clean_text(_text(record, form.roles.start_date)) or None,
+        labels=identity_labels(form),
+        child=((form.roles.child, label_key(_text(record, form.roles.child) or ""))
+               if form.roles.child else None),
     )
+
+
+def identity_labels(form: Form | None = None) -> tuple[tuple[str | None, str], ...]:
+    """(field id, label) of the form's case, auditor and start date, as messages name them:
+    each field's printed wording in lower case ("audit start date"), else its id."""
+    form = load_form(form)
+    out: list[tuple[str | None, str]] = []
+    for field_id in form.roles.identity:
+        label = ""
+        if field_id:
+            label = " ".join(form.field(field_id).question.strip(" :?").split()).lower()
+        out.append((field_id, label or field_id or ""))
+    return tuple(out)
 
 
 FormSource = Form | str | PathLike[str]

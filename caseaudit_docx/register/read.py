@@ -9,16 +9,27 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from caseaudit_docx.errors import InputError
+from caseaudit_docx.errors import FilterUsageError, InputError, NoAuditsMatchError
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.normalise import NA
 from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
+from caseaudit_docx.register.actions import ActionDone, actions_done
+from caseaudit_docx.register.duplicates import (
+    DUPLICATE_WINDOW_DAYS,
+    PossibleDuplicate,
+    possible_duplicates,
+)
 from caseaudit_docx.register.store import Register, audit_key, case_label, register_errors
+
+__all__ = ["DUPLICATE_WINDOW_DAYS", "ActionDone", "AllocationRow", "CurrentAudit", "FailedFile",
+           "PossibleDuplicate", "ReportFilter", "RevisionInfo", "actions_done", "allocations",
+           "audit_keys", "current_audit_ids", "current_forms", "failed_files", "format_history",
+           "history", "history_lines", "iter_current", "possible_duplicates", "read_history"]
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -55,10 +66,31 @@ class ReportFilter:
             return False
         return not self.category or any(_same(code, self.category) for code in categories)
 
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (else the report covers every audit)."""
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def check_dates(self) -> ReportFilter:
+        """``--from`` after ``--to`` can match nothing: a :class:`FilterUsageError`."""
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise FilterUsageError(f"--from {self.date_from} is after --to {self.date_to}; "
+                                   "nothing can match (swap them?)")
+        return self
+
+    def options(self) -> str:
+        """The filters as the command line writes them: "--team 'Leaving Care' --from ..."."""
+        given = (("--from", self.date_from), ("--to", self.date_to), ("--team", self.team),
+                 ("--category", self.category))
+        return " ".join(f"{name} {value.strip()!r}" if name in ("--team", "--category")
+                        else f"{name} {value}" for name, value in given if value)
+
     def check(self, form: Form | None = None) -> ReportFilter:
-        """This filter for ``form``: a category must be one of the options of the form's
-        category kind (written then as the form writes it), else an :class:`InputError` that
-        lists them; a user's typo must not quietly give an empty report."""
+        """This filter for ``form``: the dates in order (:meth:`check_dates`), and a category
+        one of the options of the form's category kind (written then as the form writes it),
+        else an :class:`InputError` that lists them; a user's typo must not quietly give an
+        empty report."""
+        self.check_dates()
         if not self.category:
             return self
         form = load_form(form)
@@ -171,7 +203,25 @@ def current_audit_ids(register: Register, filters: ReportFilter | None = None, *
     kept = sorted((head.start or "9999", head.case, head.audit_id, revision_id)
                   for revision_id, head in heads.items()
                   if filters.matches(head.start, head.team, head.categories))
+    if filters.active and not kept:
+        raise NoAuditsMatchError(_nothing_matches(filters, heads.values()))
     return [item[3] for item in kept]
+
+
+def _nothing_matches(filters: ReportFilter, heads: Iterable[_Head]) -> str:
+    """What to say when filters match no audit: what the register holds, to filter by."""
+    heads = list(heads)
+    if not heads:
+        return f"no audits match {filters.options()}: the register holds no audits"
+    teams = sorted({" ".join(h.team.split()) for h in heads if h.team and h.team.strip()},
+                   key=str.casefold)
+    codes = sorted({code for h in heads for code in h.categories})
+    starts = sorted(h.start for h in heads if h.start)
+    said = [f"teams in the register: {', '.join(repr(t) for t in teams) or '(none)'}",
+            f"categories: {', '.join(codes) or '(none)'}",
+            f"audit start dates {starts[0]} to {starts[-1]}" if starts
+            else "no audit start dates"]
+    return f"no audits match {filters.options()}; {'; '.join(said)}"
 
 
 def iter_current(register: Register, revision_ids: Sequence[int],
@@ -207,17 +257,19 @@ def iter_current(register: Register, revision_ids: Sequence[int],
 
 
 def history(register: Register, case: str) -> list[RevisionInfo]:
-    """Every revision of every audit of a case: current first, then older ones."""
+    """Every revision of every audit of a case: current first, then older ones. An audit
+    whose case number was corrected (a form known by its form id) is found by either."""
     key = audit_key(case, None, None)[0]
     rows = register.conn.execute(
         "SELECT a.id, r.id, a.case_text, a.auditor_text, a.start_date, f.path, r.sha256,"
         " r.saved_at, r.saved_at_basis, f.ingested_at, r.id = a.current_revision_id,"
         " (SELECT count(*) FROM problems p WHERE p.revision_id = r.id)"
         " FROM audits a JOIN revisions r ON r.audit_id = a.id JOIN files f ON f.id = r.file_id"
-        " WHERE a.case_key = ? COLLATE NOCASE"
+        " WHERE a.case_key = ? COLLATE NOCASE OR a.id IN (SELECT o.audit_id FROM revisions o"
+        " WHERE o.case_key = ? COLLATE NOCASE)"
         " ORDER BY a.start_date, a.id, r.id = a.current_revision_id DESC,"
         " r.saved_at IS NULL, r.saved_at DESC, r.id DESC",
-        (key,),
+        (key, key),
     ).fetchall()
     return [RevisionInfo(audit_id=row[0], revision_id=row[1], case=row[2],
                          auditor=row[3], start_date=row[4], file=row[5], sha256=row[6],
@@ -238,8 +290,14 @@ def read_history(db_path: str | Path, case: str, *, form: Form | None = None
 
 
 def history_lines(db_path: str | Path, case: str, *, form: Form | None = None) -> list[str]:
-    """``caseaudit history``: :func:`format_history` of :func:`read_history`."""
-    return format_history(read_history(db_path, case, form=form))
+    """``caseaudit history``: :func:`format_history` of :func:`read_history`, then the
+    case's audits that are possibly one filed twice (:func:`possible_duplicates`)."""
+    revisions = read_history(db_path, case, form=form)
+    audits = {rev.audit_id for rev in revisions}
+    with register_errors(db_path), Register.open(db_path, create=False) as register:
+        pairs = [pair for pair in possible_duplicates(register, form)
+                 if {pair.first.audit_id, pair.second.audit_id} <= audits]
+    return format_history(revisions) + [pair.line() for pair in pairs]
 
 
 def format_history(revisions: Sequence[RevisionInfo]) -> list[str]:

@@ -130,8 +130,61 @@ _NAME_BYTES_V4 = """
 ALTER TABLE files ADD COLUMN path_bytes BLOB;
 """
 
+#: v5: forms that know their audit. A generated form carries a form id (a UUID in its custom
+#: properties); an audit is found by it first, so a corrected case number, auditor or start
+#: date is a new revision of the same audit. The audit's identity is then that of its current
+#: revision, and two audits may share one (two forms generated for one case): ``audits`` is
+#: rebuilt without its UNIQUE constraint (SQLite cannot drop one in place), and the form id
+#: is unique instead. Each revision keeps the identity it was filed with, so a change is
+#: named. ``actions_done`` records actions marked done (``caseaudit action done``), by audit
+#: and action number, so that re-ingests and new revisions keep them; allocations note the
+#: form id of the form sent out.
+_FORM_ID_V5 = """
+CREATE TABLE audits_v5 (
+    id INTEGER PRIMARY KEY,
+    case_key TEXT NOT NULL,             -- the identity (of the current revision), as compared
+    auditor_key TEXT NOT NULL,
+    start_key TEXT NOT NULL,
+    case_text TEXT NOT NULL,            -- the identity, as written
+    auditor_text TEXT,
+    start_date TEXT,
+    form_id TEXT,                       -- the generated form's id; NULL for other copies
+    current_revision_id INTEGER REFERENCES revisions(id)
+);
+INSERT INTO audits_v5 (id, case_key, auditor_key, start_key, case_text, auditor_text,
+                       start_date, current_revision_id)
+    SELECT id, case_key, auditor_key, start_key, case_text, auditor_text, start_date,
+           current_revision_id FROM audits;
+DROP TABLE audits;
+ALTER TABLE audits_v5 RENAME TO audits;
+CREATE INDEX audits_identity ON audits(case_key, auditor_key, start_key);
+CREATE UNIQUE INDEX audits_form_id ON audits(form_id) WHERE form_id IS NOT NULL;
+
+ALTER TABLE revisions ADD COLUMN form_id TEXT;
+ALTER TABLE revisions ADD COLUMN case_key TEXT;
+ALTER TABLE revisions ADD COLUMN auditor_key TEXT;
+ALTER TABLE revisions ADD COLUMN start_key TEXT;
+ALTER TABLE revisions ADD COLUMN case_text TEXT;
+ALTER TABLE revisions ADD COLUMN auditor_text TEXT;
+ALTER TABLE revisions ADD COLUMN start_text TEXT;
+UPDATE revisions SET (case_key, auditor_key, start_key, case_text, auditor_text, start_text)
+    = (SELECT a.case_key, a.auditor_key, a.start_key, a.case_text, a.auditor_text, a.start_date
+       FROM audits a WHERE a.id = revisions.audit_id);
+
+CREATE TABLE actions_done (
+    audit_id INTEGER NOT NULL REFERENCES audits(id),
+    number INTEGER NOT NULL,            -- the action's number on the form (1 to 10 on v3.2)
+    done_on TEXT NOT NULL,              -- ISO date
+    recorded_at TEXT NOT NULL,          -- UTC ISO 8601
+    PRIMARY KEY (audit_id, number)
+) WITHOUT ROWID;
+
+ALTER TABLE allocations ADD COLUMN form_id TEXT;
+"""
+
 #: Migration n takes a register from user_version n to n + 1. Append; never edit one.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _GENERIC_IDENTITY_V2, _NOT_A_FORM_V3, _NAME_BYTES_V4)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _GENERIC_IDENTITY_V2, _NOT_A_FORM_V3, _NAME_BYTES_V4,
+                               _FORM_ID_V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -5,14 +5,16 @@ moderation panel. The register keeps all of it so the workbook can be rebuilt at
 
 - ``files``: every file ingested (path, size, sha256, modified time, when, outcome), and
   every path given that was not read as a form (a PDF, a missing path, an unreadable folder);
-- ``audits``: one row per audit, identified by its case, auditor and start date (the fields
-  the form's roles name: for v3.2, case number, auditor and audit start date);
+- ``audits``: one row per audit, found by the form id a generated form carries, else by its
+  case, auditor and start date (the fields the form's roles name: for v3.2, case number,
+  auditor and audit start date), which are those of its current revision;
 - ``revisions``: every distinct version of an audit's form (by sha256), the *current* one
   being the one saved last (the document's own last-modified time, else the file's), with
   the form (name and version) that read it;
 - ``field_values``: each field's text and value (JSON) per revision;
 - ``problems``: every problem, of a revision or of a file that failed;
-- ``allocations``: audits sent out by ``caseaudit generate --db``.
+- ``allocations``: audits sent out by ``caseaudit generate --db``;
+- ``actions_done``: actions marked done (``caseaudit action done``), by audit and number.
 
 The file is created readable by its owner only (the forms name children); one found readable by
 others is made so on open (with a warning), or refused when that cannot be done. It carries a
@@ -42,6 +44,12 @@ from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.record import WARNING, Problem, Record
 from caseaudit_docx.names import raw_name, stored_name
 from caseaudit_docx.register import schema as register_schema
+from caseaudit_docx.register.identity import (
+    find_audit,
+    follow_current,
+    identity_change,
+    new_audit,
+)
 from caseaudit_docx.register.pack import (  # re-exported: the register's public names
     PackedRecord,
     audit_key,
@@ -83,6 +91,7 @@ class Allocation:
     start_date: str | None = None  # ISO or UK day-first; stored normalised
     file_name: str | None = None
     generated_at: str | None = None  # UTC ISO 8601; now when None
+    form_id: str | None = None  # the id the generated form carries
 
 
 @contextmanager
@@ -180,6 +189,9 @@ class Register:
         self.conn = conn
         self.path = path
         self.last_file_id: int | None = None
+        #: What changed in the identity of the revision filed last (a corrected start date),
+        #: as its warning says; None when nothing did.
+        self.last_identity_change: str | None = None
         #: What opening it found to say (one line each, after its path): permissions tightened.
         self.warnings = warnings
 
@@ -362,6 +374,7 @@ class Register:
         source. ``form`` (default the bundled one) says which fields are the audit's identity;
         a packed record was packed with its form already.
         """
+        self.last_identity_change = None
         packed = record if isinstance(record, PackedRecord) else pack(record, form)
         info = info or FileInfo(packed.file, packed.size, packed.sha256)
         if info.sha256 is None:
@@ -374,26 +387,26 @@ class Register:
             return self._add_revision(packed, info)
 
     def _add_revision(self, packed: PackedRecord, info: FileInfo) -> str:
-        row = self.conn.execute(
-            "SELECT id FROM audits WHERE case_key = ? AND auditor_key = ? AND start_key = ?",
-            packed.key,
-        ).fetchone()
-        if row:
-            audit_id, outcome = int(row[0]), REVISED
+        """File a revision: of the audit its form id names, else of the audit of its
+        identity, else of a new audit (:mod:`caseaudit_docx.register.identity`)."""
+        found = find_audit(self.conn, packed)
+        if found.audit_id is not None:
+            audit_id, outcome = found.audit_id, REVISED
+            if found.adopt_id:
+                self.conn.execute("UPDATE audits SET form_id = ? WHERE id = ?",
+                                  (packed.form_id, audit_id))
         else:
-            outcome = NEW
-            audit_id = int(self.conn.execute(
-                "INSERT INTO audits (case_key, auditor_key, start_key, case_text, auditor_text,"
-                " start_date) VALUES (?, ?, ?, ?, ?, ?)",
-                (*packed.key, packed.case, packed.auditor, packed.key[2] or None),
-            ).lastrowid or 0)
+            audit_id, outcome = new_audit(self.conn, packed, found), NEW
         file_id = self._insert_file(info, outcome)
         saved_at, basis, warning = _saved_time(packed, info)
         revision_id = int(self.conn.execute(
             "INSERT INTO revisions (audit_id, file_id, sha256, saved_at, saved_at_basis,"
-            " template_name, template_version, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " template_name, template_version, extras, form_id, case_key, auditor_key,"
+            " start_key, case_text, auditor_text, start_text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (audit_id, file_id, info.sha256, saved_at, basis, packed.template_name,
-             packed.template_version, packed.extras),
+             packed.template_version, packed.extras, packed.form_id, *packed.key, packed.case,
+             packed.auditor, packed.start),
         ).lastrowid or 0)
         self.conn.execute("UPDATE files SET revision_id = ? WHERE id = ?", (revision_id, file_id))
         self.conn.executemany(
@@ -401,13 +414,22 @@ class Register:
             [(revision_id, *row) for row in packed.fields],
         )
         problems = [Problem(*p) for p in packed.problems] + ([warning] if warning else [])
-        self._insert_problems(file_id, revision_id, problems)
         # Current = saved last; revisions with no time lose to those with one; then ingest order.
         self.conn.execute(
             "UPDATE audits SET current_revision_id = (SELECT id FROM revisions WHERE audit_id = ?"
             " ORDER BY saved_at IS NULL, saved_at DESC, id DESC LIMIT 1) WHERE id = ?",
             (audit_id, audit_id),
         )
+        if found.by_form_id:
+            change = identity_change(self.conn, audit_id, revision_id, packed)
+            if change is not None:
+                problems.append(change)
+                self.last_identity_change = change.message
+            follow_current(self.conn, audit_id)
+        elif found.copy_warning is not None:
+            problems.append(found.copy_warning)
+            self.last_identity_change = found.copy_warning.message
+        self._insert_problems(file_id, revision_id, problems)
         return outcome
 
     def add_allocations(self, allocations: Iterable[Allocation], *,
@@ -421,12 +443,12 @@ class Register:
                                     path=self.path)
             rows.append((*key, clean_text(item.case), clean_text(item.auditor) or None,
                          key[2] or None, item.file_name,
-                         utc_iso(item.generated_at) or _now()))
+                         utc_iso(item.generated_at) or _now(), item.form_id))
         with self.transaction():
             self.conn.executemany(
                 "INSERT INTO allocations (case_key, auditor_key, start_key, case_text,"
-                " auditor_text, start_date, file_name, generated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " auditor_text, start_date, file_name, generated_at, form_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
         return len(rows)
