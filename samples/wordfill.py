@@ -63,7 +63,7 @@ def _run(text: str, *, deleted: bool = False) -> etree._Element:
             if line:
                 t = etree.SubElement(run, q("w:delText" if deleted else "w:t"))
                 t.text = line
-                if line != line.strip():
+                if line != line.strip() or "  " in line:  # as Word marks them
                     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return run
 
@@ -249,6 +249,7 @@ def fill_form(
     _mark_rows(body, form)
     for edit in edits:
         edit(body)
+    _number_like_word(root)
     if drop_placeholder_flags:
         for flag in list(root.iter(q("w:showingPlcHdr"))):
             flag.getparent().remove(flag)
@@ -264,6 +265,33 @@ def fill_form(
             info.compress_type = zipfile.ZIP_DEFLATED
             package.writestr(info, data)
     return out.getvalue()
+
+
+_REVISIONS = ("w:ins", "w:del", "w:moveFrom", "w:moveTo", "w:rPrChange", "w:pPrChange")
+
+
+def _number_like_word(root: etree._Element) -> None:
+    """Give bookmarks and revisions the unique ids Word writes on save (the runs above are made
+    with placeholder ids), and keep one ``_GoBack``: Word marks only the last edit with it; the
+    other bookmarks between runs become hidden ``_Hlk`` ones, as Word names those. An end
+    closes the earliest open start that had its old id, so a template's own bookmarks keep
+    their ranges."""
+    go_backs = [mark for mark in root.iter(q("w:bookmarkStart"))
+                if mark.get(q("w:name")) == "_GoBack"]
+    for index, mark in enumerate(go_backs[:-1]):
+        mark.set(q("w:name"), f"_Hlk{25000001 + index}")
+    numbers = itertools.count()
+    open_marks: dict[str | None, list[str]] = {}
+    for mark in root.iter(q("w:bookmarkStart"), q("w:bookmarkEnd")):
+        old = mark.get(q("w:id"))
+        if mark.tag == q("w:bookmarkStart"):
+            new = str(next(numbers))
+            open_marks.setdefault(old, []).append(new)
+            mark.set(q("w:id"), new)
+        elif open_marks.get(old):
+            mark.set(q("w:id"), open_marks[old].pop(0))
+    for number, change in enumerate(root.iter(*(q(tag) for tag in _REVISIONS)), start=1):
+        change.set(q("w:id"), str(number))
 
 
 def _with_modified(core: bytes, modified: str) -> bytes:
