@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
 from caseaudit_docx.errors import CaseAuditError, InputError, NotAFormError, UnsafeFileError
 from caseaudit_docx.extract.locate import Located, locate
 from caseaudit_docx.files import NOT_A_FORM, Found, NotRead, find_forms, read_user_file
 from caseaudit_docx.legacy import convertible, open_form
-from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.description import form_from_json, form_to_json, load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
@@ -66,26 +67,73 @@ def not_read_error(item: NotRead) -> CaseAuditError:
 
 def extract_files(
     paths: Iterable[str | Path], *, form: Form | None = None,
-    forms: Sequence[Form] | None = None,
+    forms: Sequence[Form] | None = None, jobs: int | None = None,
 ) -> Iterator[tuple[Path, Record | CaseAuditError]]:
     """Each path accounted for, in the order given: each form with its record, or with the
     error that stopped it, and each path not read as a form (not a form, missing, a folder that
     cannot be read or holds nothing) with its error. One bad file never stops the batch.
     A folder stands for every file below it (:func:`find_files`; Word's ``~$`` lock files left
-    out); a file named on its own is tried unless its name says it is never a form."""
-    form = load_form(form) if not forms else None
+    out); a file named on its own is tried unless its name says it is never a form.
+
+    The forms are read in ``jobs`` worker processes (default: every core; 1 reads in this
+    process), a few at a time (:func:`caseaudit_docx.workers.in_order`): the output and its
+    order are the same whatever ``jobs`` is."""
+    from caseaudit_docx.workers import in_order  # the pool is only needed for a batch
+
+    chosen = (load_form(form),) if not forms else tuple(forms)
+
+    def for_workers() -> tuple[tuple[str, ...], bool]:  # only when a pool starts
+        return tuple(form_to_json(one) for one in chosen), bool(forms)
+
+    yield from in_order(_extract_chunk, _planned(paths), jobs=jobs, initializer=_start_worker,
+                        initargs=for_workers, here=partial(_extract_with, chosen, bool(forms)))
+
+
+#: One entry of a batch: a path to read, or a path already known not to be read, with why.
+_Planned = tuple[Path, CaseAuditError | None]
+
+
+def _planned(paths: Iterable[str | Path]) -> Iterator[_Planned]:
     for given in paths:
         found = find_files([given])
         named = None if Path(given).is_dir() else Path(given)  # named as the user wrote it
         for path in found.forms:
-            path = named or path
-            try:
-                yield path, extract_file(path, form=form, forms=forms)
-            except CaseAuditError as exc:
-                yield path, exc
+            yield named or path, None
         for item in found.not_read:
             item = dataclasses.replace(item, path=named or item.path)
             yield item.path, not_read_error(item)
+
+
+#: What a worker process reads with (:func:`_start_worker`): the forms, and whether each
+#: document is read by the best fit of them (``forms=``) or by the one (``form=``).
+_worker: tuple[tuple[Form, ...], bool] = ((), False)
+
+
+def _start_worker(texts: tuple[str, ...], choose: bool) -> None:
+    """Load the forms once per worker, from their descriptions (JSON crosses as text)."""
+    global _worker
+    _worker = tuple(form_from_json(text, where="a form of this batch") for text in texts), choose
+
+
+def _extract_chunk(chunk: list[_Planned]) -> list[tuple[Path, Record | CaseAuditError]]:
+    return _extract_with(*_worker, chunk)
+
+
+def _extract_with(chosen: Sequence[Form], choose: bool, chunk: list[_Planned]
+                  ) -> list[tuple[Path, Record | CaseAuditError]]:
+    out: list[tuple[Path, Record | CaseAuditError]] = []
+    for path, error in chunk:
+        if error is not None:
+            out.append((path, error))
+            continue
+        try:
+            if choose:
+                out.append((path, extract_file(path, forms=chosen)))
+            else:
+                out.append((path, extract_file(path, form=chosen[0])))
+        except CaseAuditError as exc:
+            out.append((path, exc))
+    return out
 
 
 def read_form_bytes(path: str | Path) -> bytes:
@@ -132,7 +180,7 @@ def record_of(package: DocxPackage, form: Form, located: Located) -> Record:
     return Record(
         source=Source(
             file=str(package.path), sha256=package.sha256, size=package.size,
-            modified=package.modified,
+            modified=package.modified, form_id=package.form_id,
         ),
         fields=fields,
         problems=tuple(problems),
