@@ -58,7 +58,9 @@ def big_description(questions: int = 200, per_table: int = 20) -> dict[str, Any]
 
 
 def big_blank(questions: int = 200) -> bytes:
-    return build_template(tagged=False, form=form_from_data(big_description(questions)))
+    # a council's blank: untagged, in its all-plain look
+    return build_template(tagged=False, plain=True,
+                          form=form_from_data(big_description(questions)))
 
 
 def _floor(data: bytes) -> None:

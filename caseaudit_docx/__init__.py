@@ -59,7 +59,14 @@ _WHERE = {
     "Register": "caseaudit_docx.register.store",
     "read_history": "caseaudit_docx.register.read",
     "ReportFilter": "caseaudit_docx.register.read",
+    "possible_duplicates": "caseaudit_docx.register.read",
+    "PossibleDuplicate": "caseaudit_docx.register.read",
+    "actions_done": "caseaudit_docx.register.read",
+    "ActionDone": "caseaudit_docx.register.read",
+    "mark_done": "caseaudit_docx.register.actions",
+    "mark_undone": "caseaudit_docx.register.actions",
     "write_report": "caseaudit_docx.report.workbook",
+    "write_html_report": "caseaudit_docx.report.html",
     "collate": "caseaudit_docx.report.collate",
     # errors
     "CaseAuditError": "caseaudit_docx.errors",
@@ -69,6 +76,8 @@ _WHERE = {
     "InputError": "caseaudit_docx.errors",
     "OutputError": "caseaudit_docx.errors",
     "RegisterError": "caseaudit_docx.errors",
+    "NoAuditsMatchError": "caseaudit_docx.errors",
+    "FilterUsageError": "caseaudit_docx.errors",
 }
 
 __all__ = ["__version__", *_WHERE]
@@ -91,8 +100,10 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from caseaudit_docx.errors import (
         CaseAuditError,
+        FilterUsageError,
         FormError,
         InputError,
+        NoAuditsMatchError,
         NotAFormError,
         OutputError,
         RegisterError,
@@ -114,8 +125,17 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from caseaudit_docx.model.kinds import Kind, Option
     from caseaudit_docx.model.normalise import normalise
     from caseaudit_docx.model.record import FieldValue, Problem, Record
+    from caseaudit_docx.register.actions import mark_done, mark_undone
     from caseaudit_docx.register.ingest import IngestSummary, ingest
-    from caseaudit_docx.register.read import ReportFilter, read_history
+    from caseaudit_docx.register.read import (
+        ActionDone,
+        PossibleDuplicate,
+        ReportFilter,
+        actions_done,
+        possible_duplicates,
+        read_history,
+    )
     from caseaudit_docx.register.store import Register
     from caseaudit_docx.report.collate import collate
+    from caseaudit_docx.report.html import write_html_report
     from caseaudit_docx.report.workbook import write_report

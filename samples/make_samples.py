@@ -7,6 +7,9 @@ pickers, "N/A" and ambiguous answers, an 11th action row, an edited layout and a
 revision. Each sample carries the record extraction must give, which the tests check.
 
 Run from the repository root: ``python samples/make_samples.py`` (rewrites samples/forms/*.docx).
+``--libreoffice`` saves sample 08 again: a real LibreOffice save of its filled copy (kept
+otherwise, as it differs byte for byte each time). ``--realistic DIR --count N`` writes N
+Word-realistic forms into DIR instead (:mod:`samples.realistic`, for the benchmarks).
 
 samples/legacy/ holds one clean sample in other formats, for reading forms not saved as .docx:
 a .docm (the same package declared macro-enabled), always rewritten, and a Word 97-2003 .doc
@@ -56,6 +59,7 @@ class Sample:
     core_modified: str = "2019-04-01T09:00:00Z"
     problems: frozenset[str] = frozenset()  # field ids that must carry a problem
     extras: tuple[str, ...] = ()  # texts that must be kept as extras
+    libreoffice_saved: bool = False  # opened and saved by LibreOffice (when soffice exists)
 
     def expected_text(self, field_id: str) -> str | None:
         if field_id not in self.answers:
@@ -71,7 +75,7 @@ class Sample:
 
     def build(self) -> bytes:
         return wordfill.fill_form(
-            build_template(tagged=self.tagged),
+            build_template(tagged=self.tagged, plain=True),  # council copies: all plain text
             {fid: typed for fid, (typed, _) in self.answers.items()},
             modes=self.modes,
             previous=self.previous,
@@ -219,7 +223,7 @@ SAMPLES: tuple[Sample, ...] = (
            _header("CA-10238", "Oscar Unreal", "Chris Notreal", ("01/05/2019", "2019-05-01"),
                    **{"q21.score": ("5", 5), "q21.notes": ("Seen alone every visit.",
                                                             "Seen alone every visit.")}),
-           drop_placeholder_flags=True, tagged=False),
+           tagged=False, libreoffice_saved=True),
     Sample("09-date-pickers",
            _with(_complete("CA-10239", "Freya Sample", "Alex Fictional"),
                  audit_start_date=("2019-06-03", "2019-06-03"),
@@ -297,9 +301,10 @@ def convert_with_libreoffice(program: str, docx: bytes, to: str) -> bytes:
         folder = Path(name)
         source = folder / f"{LEGACY_SAMPLE}.docx"
         source.write_bytes(docx)
-        subprocess.run(command(program, folder / "profile", folder, source, to=to),
+        (folder / "out").mkdir()  # apart from the source, which a .docx save would replace
+        subprocess.run(command(program, folder / "profile", folder / "out", source, to=to),
                        check=True, capture_output=True, timeout=300)
-        return (folder / f"{LEGACY_SAMPLE}.{to}").read_bytes()
+        return (folder / "out" / f"{LEGACY_SAMPLE}.{to}").read_bytes()
 
 
 def write_legacy(folder: Path, *, reconvert: bool = False) -> None:
@@ -325,10 +330,29 @@ def write_legacy(folder: Path, *, reconvert: bool = False) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     folder = Path(__file__).resolve().parent
+    if "--realistic" in args:  # --realistic DIR [--count N]: Word-realistic forms, not samples
+        from samples.realistic import write_realistic
+
+        where = Path(args[args.index("--realistic") + 1])
+        count = int(args[args.index("--count") + 1]) if "--count" in args else 20
+        print(f"wrote {len(write_realistic(where, count))} realistic forms to {where}")
+        return
     (folder / "forms").mkdir(exist_ok=True)
+    program = soffice()
     for sample in SAMPLES:
-        (folder / "forms" / f"{sample.name}.docx").write_bytes(sample.build())
-        print(f"wrote samples/forms/{sample.name}.docx")
+        target = folder / "forms" / f"{sample.name}.docx"
+        if sample.libreoffice_saved:  # not reproducible: saved again only when asked
+            if target.exists() and "--libreoffice" not in args:
+                print(f"kept samples/forms/{target.name} (--libreoffice saves it again)")
+                continue
+            if program is None:
+                print(f"LibreOffice (soffice) not found: samples/forms/{target.name} not written")
+                continue
+            target.write_bytes(convert_with_libreoffice(program, sample.build(), "docx"))
+            print(f"wrote samples/forms/{target.name} (saved by LibreOffice)")
+            continue
+        target.write_bytes(sample.build())
+        print(f"wrote samples/forms/{target.name}")
     write_legacy(folder, reconvert="--legacy" in args)
 
 

@@ -208,7 +208,15 @@ def _write_inline(cell: etree._Element, sdt: etree._Element, text: str, mode: st
     if mode == "choose":
         content.append(_run(text))  # Word writes the chosen item's display text as one run
         return
-    for p in _paragraphs(text, tracked=mode == "tracked", previous=previous):
+    paragraphs = _paragraphs(text, tracked=mode == "tracked", previous=previous)
+    if len(paragraphs) > 1 and paragraph.getparent() is cell and len(paragraph) == 1 + (
+            paragraph.find(q("w:pPr")) is not None):
+        # Enter in a rich-text control that fills its paragraph: Word makes it a block-level
+        # control round the paragraphs it now holds
+        cell.replace(paragraph, sdt)
+        content.extend(paragraphs)
+        return
+    for p in paragraphs:
         content.extend(list(p))  # an inline control holds runs (and w:ins/w:del), not paragraphs
 
 

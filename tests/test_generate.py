@@ -437,13 +437,16 @@ def test_libreoffice_shows_the_case_values_on_page_one(tmp_path: Path, cases: Pa
 
 
 def test_other_parts_are_copied_unchanged(tmp_path: Path, cases: Path) -> None:
-    """Only the body changes per case (and core.xml, which docxtpl renders as Jinja too)."""
+    """Only the body changes per case, and the properties that make each form itself (its
+    dates in core.xml, its form id in a custom properties part, declared in the content
+    types and the package relationships)."""
     result = generate_forms(cases, tmp_path / "out")
     with zipfile.ZipFile(result.forms[0].path) as made, zipfile.ZipFile(TAGGED) as blank:
         assert made.testzip() is None
-        assert made.namelist() == blank.namelist()
+        assert made.namelist() == [*blank.namelist(), "docProps/custom.xml"]
         changed = [n for n in blank.namelist() if made.read(n) != blank.read(n)]
-    assert changed == ["docProps/core.xml", "word/document.xml"]
+    assert changed == ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml",
+                       "word/document.xml"]
 
 
 # -- another form ---------------------------------------------------------------------------------

@@ -284,3 +284,24 @@ def test_the_form_id_is_part_of_the_records_source_only_when_there_is_one() -> N
     marked = Record(Source("a.docx", "00", form_id=form_id), {})
     assert marked.to_dict()["source"]["form_id"] == form_id
     assert Record.from_dict(marked.to_dict()) == marked
+
+
+@pytest.mark.parametrize("form", [V32, OTHER], ids=["v32", "other"])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_register_records_the_form_id_each_allocated_form_carries(
+        tmp_path: Path, form: Form, jobs: int) -> None:
+    """Allocations know their form's id, whether the forms were rendered here or by workers."""
+    cases = tmp_path / "cases.csv"
+    header, row = (V32_CSV if form is V32 else OTHER_CSV).splitlines()
+    key = row.split(",")[0]
+    cases.write_text("\n".join([header, *(row.replace(key, f"{key}{n}", 1) for n in range(20))])
+                     + "\n", encoding="utf-8")
+    settings = {"auditor": "Jo Example"} if form is V32 else {}
+    db = tmp_path / "register.db"
+    result = generate_forms(cases, tmp_path / "out", settings=settings, form=form, db=db,
+                            jobs=jobs)
+    carried = {g.case: extract_file(g.path, form=form).source.form_id for g in result.forms}
+    with Register.open(db, create=False) as register:
+        recorded = dict(register.conn.execute("SELECT case_text, form_id FROM allocations"))
+    assert len(set(carried.values())) == 20 and None not in carried.values()
+    assert recorded == carried

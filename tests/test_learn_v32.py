@@ -18,11 +18,24 @@ UNTAGGED = TEMPLATES / "case-audit-3.2-untagged.docx"
 TAGGED = TEMPLATES / "case-audit-3.2.docx"
 
 
-@pytest.mark.parametrize("blank", [UNTAGGED, TAGGED], ids=["untagged", "tagged"])
-def test_based_on_v32_gives_the_bundled_description_exactly(blank) -> None:
-    learned = learn_form(blank.read_bytes(), based_on=bundled_form())
+@pytest.mark.parametrize("plain_tagged", [False, True], ids=["untagged", "tagged"])
+def test_based_on_v32_gives_the_bundled_description_exactly(plain_tagged: bool) -> None:
+    # the council's all-plain look, untagged (the bundled twin) or tagged
+    blank = build_template(tagged=True, council=None, plain=True) if plain_tagged \
+        else UNTAGGED.read_bytes()
+    learned = learn_form(blank, based_on=bundled_form())
     assert form_to_json(learned.form) == form_to_json(bundled_form())
     assert not any(n.startswith("new field") for n in learned.notes)
+
+
+def test_the_typed_template_is_learned_with_its_control_types() -> None:
+    learned = learn_form(TAGGED.read_bytes(), based_on=bundled_form()).form
+    typed = {f.id: f.control_type for f in learned.fields if f.control_type != "richText"}
+    assert typed and set(typed.values()) == {"dropDownList", "date"}
+    assert all(learned.by_id[f].kind.type in ("choice", "yes_no", "number", "date")
+               for f in typed)
+    # building the learned description again gives the same typed template
+    assert build_template(tagged=True, council=None, form=learned) == TAGGED.read_bytes()
 
 
 def test_on_its_own_it_finds_the_same_fields_questions_columns_and_kinds() -> None:

@@ -92,7 +92,9 @@ def revision_description() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def revision_blank() -> bytes:
-    return build_template(tagged=False, council=None, form=form_from_data(revision_description()))
+    # a council's revised blank: its all-plain look
+    return build_template(tagged=False, council=None, plain=True,
+                          form=form_from_data(revision_description()))
 
 
 @pytest.fixture(scope="module")

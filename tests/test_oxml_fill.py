@@ -215,6 +215,21 @@ def test_date_picker_gets_its_stored_date_or_none() -> None:
     assert stored.find("w:dateFormat", NS) is not None
 
 
+def test_a_prefilled_list_shows_its_item_as_chosen() -> None:
+    # a council's list whose items show other text than their values
+    items = ('<w:dropDownList><w:listItem w:displayText="Child in need" w:value="CIN"/>'
+             '<w:listItem w:displayText="Child protection" w:value="CP"/></w:dropDownList>')
+    body = (f"<w:p><w:sdt>{sdt_pr('category', extra=items)}<w:sdtContent>{PLACEHOLDER_RUN}"
+            "</w:sdtContent></w:sdt></w:p>")
+    root, _ = fill(body, {"category": "CP"})
+    sdt = control(root, "category")
+    assert sdt.find("w:sdtPr/w:showingPlcHdr", NS) is None
+    assert not sdt.xpath(".//w:rStyle", namespaces=NS)
+    assert text_of(sdt.find("w:sdtContent", NS)) == "Child protection"
+    root, _ = fill(body, {"category": "Child in need"})  # already the shown text
+    assert text_of(control(root, "category").find("w:sdtContent", NS)) == "Child in need"
+
+
 def test_data_binding_is_removed_so_word_keeps_the_value() -> None:
     binding = '<w:dataBinding w:xpath="/root/case" w:storeItemID="{0}"/>'
     root, _ = fill(table(cell(block_sdt("case_number", extra=binding))), {"case_number": "1"})

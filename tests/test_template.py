@@ -54,17 +54,23 @@ def test_tagged_controls_carry_alias(tagged_template: bytes) -> None:
     assert all(aliases.values())
 
 
-def test_controls_show_word_placeholder(tagged_template: bytes) -> None:
-    for sdt in _controls(tagged_template):
+@pytest.mark.parametrize("plain", [False, True], ids=["typed", "plain"])
+def test_controls_show_word_placeholder(plain: bool, tagged_template: bytes) -> None:
+    data = build_template(tagged=True, plain=True) if plain else tagged_template
+    for sdt in _controls(data):
         pr = sdt.find(qn("w:sdtPr"))
         assert pr.find(qn("w:showingPlcHdr")) is not None
         assert pr.find(f"{qn('w:placeholder')}/{qn('w:docPart')}") is not None
-        runs = sdt.findall(f"{qn('w:sdtContent')}/{qn('w:p')}/{qn('w:r')}")
+        # typed: the run inside the control in the cell's paragraph; plain: in its paragraph
+        path = f"{qn('w:sdtContent')}/{qn('w:p')}/{qn('w:r')}" if plain else \
+            f"{qn('w:sdtContent')}/{qn('w:r')}"
+        runs = sdt.findall(path)
         assert len(runs) == 1
+        # the style on the run itself, so the placeholder is grey in LibreOffice too
         assert runs[0].find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == "PlaceholderText"
-        assert runs[0].findtext(qn("w:t")) == "Click here to enter text."
-        # a rich-text control: no type element such as w:text or w:date
-        assert pr.find(qn("w:text")) is None and pr.find(qn("w:date")) is None
+        assert runs[0].findtext(qn("w:t")) == FORM.placeholder == "Click here to enter text."
+        if plain:  # a rich-text control: no type element such as w:text or w:date
+            assert pr.find(qn("w:text")) is None and pr.find(qn("w:date")) is None
 
 
 def test_control_ids_are_unique(tagged_template: bytes) -> None:
@@ -78,6 +84,10 @@ def test_untagged_template_has_same_controls_without_tags(untagged_template: byt
     untagged = _controls(untagged_template)
     assert len(untagged) == len(_controls(tagged_template))
     assert all(_prop(s, "w:tag") is None and _prop(s, "w:alias") is None for s in untagged)
+    # the same controls, typed the same way, only without their tags and titles
+    kinds = [[c.tag for c in s.find(qn("w:sdtPr")) if c.tag not in (qn("w:tag"), qn("w:alias"))]
+             for s in _controls(tagged_template)]
+    assert [[c.tag for c in s.find(qn("w:sdtPr"))] for s in untagged] == kinds
 
 
 def test_controls_sit_in_the_answer_cells(tagged_template: bytes) -> None:
@@ -140,8 +150,10 @@ def test_building_twice_gives_the_same_bytes(tagged_template: bytes) -> None:
 
 @pytest.mark.parametrize("tagged", [True, False], ids=["tagged", "untagged"])
 def test_bundled_templates_are_what_the_builder_makes(tagged: bool) -> None:
-    assert BUNDLED[tagged].read_bytes() == build_template(tagged=tagged, council=None), (
-        f"rebuild with: caseaudit template {'' if tagged else '--untagged '}"
+    # the untagged one stands for the council's own copies: their all-plain look
+    built = build_template(tagged=tagged, council=None, plain=not tagged)
+    assert BUNDLED[tagged].read_bytes() == built, (
+        f"rebuild with: caseaudit template {'' if tagged else '--untagged --plain '}"
         f"--council-variable --force -o {BUNDLED[tagged].relative_to(ROOT)}"
     )
 
@@ -233,10 +245,12 @@ def test_list_controls_list_the_kinds_values() -> None:
     assert [(i.get(qn("w:displayText")), i.get(qn("w:value"))) for i in items] == [
         ("Yes", "Yes"), ("Partly", "Partly"), ("No", "No")]
     with pytest.raises(ValueError):
-        build.typed_control(key="r", control_type="richText", placeholder="x")
+        build.typed_control(key="r", control_type="picture", placeholder="x")
 
 
-def test_every_bundled_control_is_rich_text(tagged_template: bytes) -> None:
+def test_the_plain_template_is_all_rich_text() -> None:
     assert {f.control_type for f in FORM.fields} == {"richText"}
+    plain = _controls(BUNDLED[False].read_bytes())
+    assert len(plain) == sum(f.control for f in FORM.fields)
     assert all(_prop(s, "w:dropDownList") is None and _prop(s, "w:date") is None
-               for s in _controls(tagged_template))
+               and s.getparent().tag == qn("w:tc") for s in plain)  # block level, in the cell

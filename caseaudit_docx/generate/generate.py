@@ -20,7 +20,7 @@ import datetime as dt
 import io
 import time
 import zipfile
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from importlib import resources
@@ -37,13 +37,16 @@ from caseaudit_docx.generate.caselist import (
     suggest_field,
 )
 from caseaudit_docx.generate.filenames import CASE, DEFAULT_PATTERN, check_pattern
+from caseaudit_docx.generate.identity import FormIdentity, new_identity
+from caseaudit_docx.generate.logo import read_logo, with_logo
 from caseaudit_docx.generate.outputs import Progress, output_folder, plan_names, write_all
-from caseaudit_docx.model.description import load_form
+from caseaudit_docx.model.description import form_from_json, form_to_json, load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.matching import header_fields, match_header_labels
 from caseaudit_docx.oxml.build import document_from_template
 from caseaudit_docx.oxml.fill import PreparedDocument, clean_text, prepare_document
 from caseaudit_docx.oxml.package import read_package_bytes
+from caseaudit_docx.oxml.properties import PackageStamp, package_stamp
 
 #: Our tagged template; built in memory when the package data is missing.
 TEMPLATES = Path(str(resources.files("caseaudit_docx") / "templates"))
@@ -80,20 +83,31 @@ class PreparedTemplate:
         """Field id -> "tag" or "layout": how each header control was found."""
         return self.document.located
 
-    def render(self, values: Mapping[str, str]) -> bytes:
-        """One pre-filled form as .docx bytes; ``values`` is header field id -> text."""
+    @cached_property
+    def stamp(self) -> PackageStamp:
+        """What each form's package needs to carry its own form id and dates (worked out once)."""
+        return package_stamp(self.members)
+
+    def render(self, values: Mapping[str, str], identity: FormIdentity | None = None) -> bytes:
+        """One pre-filled form as .docx bytes; ``values`` is header field id -> text.
+
+        Each form carries ``identity`` (default a new one): its own form id, and the time it
+        was made as its created and modified dates (:mod:`caseaudit_docx.generate.identity`).
+        """
+        identity = identity or new_identity()
         if self.per_case:
             fresh = _prepare(self.source, {**self.variables, **values}, values.keys(), self.form,
                              path=self.path, declared=self.declared)
-            return fresh._zip(values)
-        return self._zip(values)
+            return fresh._zip(values, identity)
+        return self._zip(values, identity)
 
-    def _zip(self, values: Mapping[str, str]) -> bytes:
+    def _zip(self, values: Mapping[str, str], identity: FormIdentity) -> bytes:
         document = self.document.render(values, _iso_dates(values, self.form))
         out = io.BytesIO()
         now = time.localtime()[:6]
+        members = self.stamp.members(self.members, identity.form_id, identity.generated_at)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-            for name, data in self.members:
+            for name, data in members:
                 package.writestr(_member(name, now), data if data is not None else document)
         return out.getvalue()
 
@@ -104,14 +118,19 @@ def prepare_template(
     variables: Mapping[str, str] | None = None,
     fields: Collection[str] | None = None,
     form: Form | None = None,
+    logo: str | Path | None = None,
 ) -> PreparedTemplate:
     """Read, check and render ``template`` (default: ours) for a batch that fills ``fields``
-    (default: every header field). ``variables`` go to the template's Jinja (``council_name``).
+    (default: every header field). ``variables`` go to the template's Jinja (``council_name``);
+    ``logo`` (a PNG or JPEG file) replaces the template's header logo box.
     Raises NotAFormError for a file that is not a .docx form, InputError when a wanted field
     has nowhere to go or a variable is not in the template."""
     form = load_form(form)
+    image = read_logo(logo) if logo is not None else None
     source, where = _template_bytes(template, form)
     read_package_bytes(source, where)  # refuses anything that is not a safe .docx
+    if image is not None:
+        source = with_logo(source, image, where=where)
     wanted = list(fields) if fields is not None else [f.id for f in header_fields(form)]
     settings = dict(variables or {})
     prepared = _prepare(source, settings, wanted, form, path=where)
@@ -183,6 +202,8 @@ def generate_forms(
     progress: Progress | None = None,
     report: Report | None = None,
     form: Form | None = None,
+    jobs: int | None = None,
+    logo: str | Path | None = None,
 ) -> GenerateResult:
     """Write one pre-filled form per case of the case list ``cases`` into ``outdir``.
 
@@ -190,7 +211,9 @@ def generate_forms(
     template variable such as ``council_name``; ``column_map`` (``--map``) says which column
     is which field; ``header_row`` (``--header-row``, 1-based) is the row naming the columns
     when the one found is not it. With ``db``, each form is recorded in the register as an
-    allocated audit.
+    allocated audit. The forms are rendered in ``jobs`` worker processes (default: every
+    core; 1 renders in this process), and written in the case list's order (:func:`render_all`).
+    ``logo`` (``--logo``, a PNG or JPEG file) goes in the header in place of the logo box.
     """
     form = load_form(form)
     say = report or (lambda message: None)
@@ -206,7 +229,8 @@ def generate_forms(
     batch = [(case, {k: v for k, v in {**case.values, **fixed}.items() if v})
              for case in case_list.cases]
     wanted = sorted({fid for _, values in batch for fid in values}, key=ids.index)
-    prepared = prepare_template(template, variables=variables, fields=wanted, form=form)
+    prepared = prepare_template(template, variables=variables, fields=wanted, form=form,
+                                logo=logo)
     out = Path(outdir)
     made_folder = output_folder(out)
     try:
@@ -214,17 +238,72 @@ def generate_forms(
                             for case, values in batch], name, out, force=force)
         if db is not None:
             _check_register(db)
-        written, created = write_all((prepared.render(values) for _, values in batch), names,
-                                     out, force=force, progress=progress)
+        identities = [new_identity() for _ in batch]  # made here, so the register knows them
+        contents = render_all(prepared, [values for _, values in batch], fields=wanted,
+                              jobs=jobs, identities=identities)
+        written, created = write_all(contents, names, out, force=force, progress=progress)
         forms = tuple(Generated(case.case, case.row, path)
                       for (case, _), path in zip(batch, written))
-        recorded = _record(db, batch, forms, created, form) if db is not None else None
+        recorded = (_record(db, batch, forms, created, form, identities)
+                    if db is not None else None)
     except BaseException:
         if made_folder:
             with contextlib.suppress(OSError):
                 out.rmdir()  # only if empty: never anything this run did not make
         raise
     return GenerateResult(out, forms, case_list.skipped, tuple(notes), recorded)
+
+
+# -- rendering a batch on every core --------------------------------------------------------------
+
+
+def render_all(prepared: PreparedTemplate, batch: Sequence[Mapping[str, str]], *,
+               fields: Collection[str], jobs: int | None = None,
+               identities: Sequence[FormIdentity] | None = None) -> Iterator[bytes]:
+    """Each form of ``batch`` (header field id -> text, one mapping per form) as .docx bytes,
+    in order, each with its identity from ``identities`` (one per form; default a new one
+    each), so that the caller can record which form id went to which case. A batch is
+    rendered in ``jobs`` worker processes (default every core; 1: this process): each prepares
+    the template once, from its bytes (``fields`` are the header fields the batch fills), as
+    ``prepared`` was, and renders a few forms at a time
+    (:func:`caseaudit_docx.workers.in_order`). The bytes are those this process would render
+    (each form's own id and dates aside)."""
+    from caseaudit_docx.workers import in_order
+
+    if identities is not None and len(identities) != len(batch):
+        raise ValueError("render_all needs one identity per form")
+    given = identities if identities is not None else [new_identity() for _ in batch]
+    items = ((dict(values), identity) for values, identity in zip(batch, given))
+    path = str(prepared.path) if prepared.path is not None else None
+
+    def for_workers() -> tuple[object, ...]:  # only when a pool starts
+        return (prepared.source, dict(prepared.variables), tuple(fields), prepared.declared,
+                form_to_json(prepared.form), path)
+
+    return in_order(_render_chunk, items, jobs=jobs, chunk_size=16, initializer=_start_renderer,
+                    initargs=for_workers, here=partial(_render_with, prepared))
+
+
+#: The template a worker process renders with, prepared once by :func:`_start_renderer`.
+_renderer: list[PreparedTemplate] = []
+
+
+def _start_renderer(source: bytes, variables: dict[str, str], fields: tuple[str, ...],
+                    declared: frozenset[str], form_json: str, path: str | None) -> None:
+    form = form_from_json(form_json, where="the form of this batch")
+    _renderer[:] = [_prepare(source, variables, fields, form,
+                             path=Path(path) if path is not None else None, declared=declared)]
+
+
+def _render_chunk(chunk: list[tuple[dict[str, str], FormIdentity]]) -> list[bytes]:
+    if not _renderer:
+        raise RuntimeError("a worker started without its template")
+    return _render_with(_renderer[0], chunk)
+
+
+def _render_with(prepared: PreparedTemplate,
+                 chunk: list[tuple[dict[str, str], FormIdentity]]) -> list[bytes]:
+    return [prepared.render(values, identity) for values, identity in chunk]
 
 
 # -- preparing -----------------------------------------------------------------------------------
@@ -354,7 +433,8 @@ def _check_register(db: str | Path) -> None:
 
 
 def _record(db: str | Path, batch: Sequence[tuple[Case, Mapping[str, str]]],
-            forms: Sequence[Generated], created: Sequence[Path], form: Form) -> int:
+            forms: Sequence[Generated], created: Sequence[Path], form: Form,
+            identities: Sequence[FormIdentity]) -> int:
     """Record each form as an allocated audit; if that fails, the forms this run created go
     too (a replaced file cannot be brought back, so one written with --force stays)."""
     from caseaudit_docx.register.store import Allocation, record_allocations
@@ -365,8 +445,8 @@ def _record(db: str | Path, batch: Sequence[tuple[Case, Mapping[str, str]]],
         Allocation(case.case,  # the identity: the form's case, auditor and start date
                    values.get(roles.auditor) if roles.auditor else None,
                    values.get(roles.start_date) if roles.start_date else None,
-                   file_name=generated.path.name, generated_at=now)
-        for (case, values), generated in zip(batch, forms)
+                   file_name=generated.path.name, generated_at=now, form_id=identity.form_id)
+        for (case, values), generated, identity in zip(batch, forms, identities)
     ]
     try:
         return record_allocations(db, allocations, form=form)

@@ -1,13 +1,22 @@
 """Build a form's blank as a Word document, from the form model (any form's description).
 
 python-docx lays out the page, styles, paragraphs and tables; :mod:`caseaudit_docx.oxml.build`
-adds what python-docx has no API for (content controls, shading, the glossary). Every answer cell
-that holds a control gets one of the answer's ``control_type``: a block-level rich-text control
-(the default), or an inline plain-text, date picker, drop-down list, combo box (their items the
-field kind's values) or check box control. Each shows the form's placeholder text in the
-PlaceholderText style with ``w:showingPlcHdr``, as Word writes it (a check box shows ☐). The
-tagged template also gives each control ``w:tag`` = field id and ``w:alias`` = a short label;
-the untagged one is a stand-in for the council's own copies, which have neither.
+adds what python-docx has no API for (content controls, shading, the glossary).
+
+Every answer cell that holds a control gets a typed control by default, chosen from the field's
+kind: a drop-down list of the kind's canonical values for a choice (grades, levels, yes/no,
+scores), a date picker (dd/MM/yyyy, en-GB, storing the date) for a date, a rich-text control
+for text (notes: Enter works); an answer whose description names another ``control_type`` gets
+that one. Each control sits inside the cell's paragraph (run level): a LibreOffice save keeps
+tracked changes and the grey placeholder there, and turns both into plain black text in a
+block-level control (measured, see the README). ``plain`` builds the council's own look
+instead: every control as its description says (rich text by default), block level around the
+cell's paragraph, as the council's copies have them.
+
+Each control shows the form's placeholder text in the PlaceholderText style (grey) with
+``w:showingPlcHdr``, as Word writes it (a check box shows ☐). The tagged template also gives
+each control ``w:tag`` = field id and ``w:alias`` = a short label; the untagged one is a
+stand-in for the council's own copies, which have neither.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from docx.opc.part import Part
 from docx.shared import Cm, Pt, RGBColor
 
 from caseaudit_docx.cleanup import written_whole
+from caseaudit_docx.generate.logo import put_logo, read_logo
 from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Answer, Form, Label, Paragraph, Table
@@ -36,6 +46,11 @@ from caseaudit_docx.oxml import build
 
 #: ``council=`` for the form's own default text of its variables.
 DEFAULTS = ""
+#: An answer's control type when its description names none.
+DEFAULT_CONTROL = "richText"
+#: The kind types whose fields get a drop-down list of the kind's values (one value each;
+#: a multi-choice field holds several, so it stays text).
+LISTED_TYPES = frozenset({"choice", "yes_no", "number"})
 
 HEADING_FILL = "D9E2F3"  # pale blue, as the council's form shades its heading rows
 FONT = "Arial"
@@ -44,9 +59,11 @@ _BUILT = dt.datetime(2019, 10, 1, tzinfo=dt.timezone.utc)
 
 
 def build_template(
-    *, tagged: bool = True, council: str | None = DEFAULTS, form: Form | None = None
+    *, tagged: bool = True, council: str | None = DEFAULTS, form: Form | None = None,
+    plain: bool = False, logo: str | Path | None = None,
 ) -> bytes:
-    """The blank form as .docx bytes.
+    """The blank form as .docx bytes: typed controls, or the council's all-plain look with
+    ``plain``; ``logo`` is a PNG or JPEG image put in the header's logo box.
 
     ``council`` is the text of the form's council variable (``{council}`` in its labels, the
     name in the parents' introductory script; other variables keep their defaults): empty for
@@ -67,10 +84,13 @@ def build_template(
             if body_started:
                 document.add_paragraph()  # a blank line between tables, as in the seed
             _add_table(document, block, tagged=tagged, values=values, placeholder=form.placeholder,
-                       form=form)
+                       form=form, plain=plain)
         body_started = True
     _add_glossary(document, form.placeholder)
     _set_properties(document, form)
+    if logo is not None:
+        put_logo(document, read_logo(logo))
+    _make_schema_valid(document)
     out = io.BytesIO()
     document.save(out)
     return build.stable_zip(out.getvalue())
@@ -83,6 +103,8 @@ def write_template(
     council: str | None = DEFAULTS,
     force: bool = False,
     form: Form | None = None,
+    plain: bool = False,
+    logo: str | Path | None = None,
 ) -> Path:
     """Write the blank form to ``path``; refuse to replace an existing file unless ``force``.
 
@@ -93,7 +115,7 @@ def write_template(
     target = Path(path)
     check_new_file(target, suffix=".docx",
                    wrong_suffix="the template must be saved with a .docx extension", force=force)
-    data = build_template(tagged=tagged, council=council, form=form)
+    data = build_template(tagged=tagged, council=council, form=form, plain=plain, logo=logo)
     with written_whole(target, force=force, private=False) as handle:
         handle.write(data)
     return target
@@ -151,7 +173,7 @@ def _add_paragraph(document: docx.document.Document, block: Paragraph) -> None:
 
 
 def _add_table(document: docx.document.Document, table: Table, *, tagged: bool,
-               values: dict[str, str], placeholder: str, form: Form) -> None:
+               values: dict[str, str], placeholder: str, form: Form, plain: bool) -> None:
     columns = len(table.widths_cm)
     grid = document.add_table(rows=len(table.rows), cols=columns)
     grid.style = document.styles["Table Grid"]
@@ -171,7 +193,8 @@ def _add_table(document: docx.document.Document, table: Table, *, tagged: bool,
             if isinstance(cell, Label):
                 _fill_label(target, cell, values)
             else:
-                _fill_answer(target, cell, tagged=tagged, placeholder=placeholder, form=form)
+                _fill_answer(target, cell, tagged=tagged, placeholder=placeholder, form=form,
+                             plain=plain)
             column += cell.span
     if table.rows and all(isinstance(c, Label) and c.shaded for c in table.rows[0].cells):
         build.repeat_as_header_row(grid.rows[0]._tr)
@@ -215,14 +238,29 @@ def _fill_label(cell: docx.table._Cell, label: Label, values: dict[str, str]) ->
         build.shade_cell(cell._tc, HEADING_FILL)
 
 
+def control_type(answer: Answer, form: Form, *, plain: bool = False) -> str:
+    """The Word control type an answer cell gets: its description's ``control_type`` when that
+    names one or ``plain`` asks for the council's look; else one chosen from its kind (a list of
+    the kind's values for a choice or a bounded number, a date picker for a date)."""
+    if plain or answer.control_type != DEFAULT_CONTROL:
+        return answer.control_type
+    kind = form.kinds[answer.kind]
+    if kind.type in LISTED_TYPES and kind.values:
+        return "dropDownList"
+    if kind.type == "date":
+        return "date"
+    return DEFAULT_CONTROL
+
+
 def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeholder: str,
-                 form: Form) -> None:
+                 form: Form, plain: bool) -> None:
     if not answer.control:
         return  # a bare cell: the auditor types straight into its empty paragraph
-    if answer.control_type in build.INLINE_TYPES:
+    typed = control_type(answer, form, plain=plain)
+    if not plain or typed != DEFAULT_CONTROL:
         inline = build.typed_control(
             key=answer.field,
-            control_type=answer.control_type,
+            control_type=typed,
             placeholder=placeholder,
             tag=answer.field if tagged else None,
             alias=answer.alias if tagged else None,
@@ -241,13 +279,31 @@ def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeh
 
 
 def _add_glossary(document: docx.document.Document, placeholder: str) -> None:
+    glossary = build.glossary_document(placeholder)
     part = Part(
         PackURI("/word/glossary/document.xml"),
         CT.WML_DOCUMENT_GLOSSARY,
-        build.glossary_document(placeholder),
+        glossary,
         document.part.package,
     )
     document.part.relate_to(part, RT.GLOSSARY_DOCUMENT)
+    styles = Part(  # the glossary's style references resolve in a styles part of its own
+        PackURI("/word/glossary/styles.xml"),
+        CT.WML_STYLES,
+        build.glossary_styles(document.styles.element, glossary),
+        document.part.package,
+    )
+    part.relate_to(styles, RT.STYLES)
+
+
+def _make_schema_valid(document: docx.document.Document) -> None:
+    """What python-docx leaves short of ECMA-376 (tests/test_schema_validity.py proves the
+    result): ``w:zoom`` without ``w:percent``, spaced text without ``xml:space``."""
+    build.complete_zoom(document.settings.element)
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "element", None)  # XML parts python-docx has parsed
+        if element is not None:
+            build.preserve_spaces(element)
 
 
 def _set_properties(document: docx.document.Document, form: Form) -> None:

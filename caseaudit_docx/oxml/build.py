@@ -7,6 +7,7 @@ raw XML stays in this package.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import uuid
@@ -80,10 +81,11 @@ def block_control(
     return sdt
 
 
-#: The control types built as inline controls: Word makes plain-text, date, list and check-box
-#: controls inside a paragraph; rich text may hold several paragraphs, so :func:`block_control`
-#: wraps them (a block-level control).
-INLINE_TYPES = frozenset({"text", "date", "dropDownList", "comboBox", "checkbox"})
+#: The control types :func:`typed_control` builds inside a cell's paragraph (run level). Rich
+#: text may also be built run level: LibreOffice keeps tracked changes and the grey placeholder
+#: only in run-level controls (a block-level one comes back from its save as plain text, its
+#: placeholder black), so the typed template puts every control there.
+INLINE_TYPES = frozenset({"richText", "text", "date", "dropDownList", "comboBox", "checkbox"})
 DEFAULT_DATE_FORMAT = "dd/MM/yyyy"
 DEFAULT_LID = "en-GB"
 #: A check box as Word 2010 and later write it: the glyphs in MS Gothic, ☒ ticked, ☐ not.
@@ -127,8 +129,9 @@ def typed_control(
     full_date: str | None = None,
     checked: bool = False,
 ) -> etree._Element:
-    """An inline control of Word's ``control_type`` ("text", "date", "dropDownList",
-    "comboBox", "checkbox"), to go inside a paragraph, showing its placeholder.
+    """An inline control of Word's ``control_type`` ("richText", "text", "date",
+    "dropDownList", "comboBox", "checkbox"), to go inside a paragraph, showing its placeholder
+    (a run in the PlaceholderText style, so it is grey in Word and LibreOffice alike).
 
     ``items`` are a list's entries (display text = value); ``date_format`` a date picker's
     format (default dd/MM/yyyy, language ``lid``), ``full_date`` its stored date (``YYYY-MM-DD``,
@@ -159,7 +162,9 @@ def typed_control(
     _sub(_sub(pr, "w:placeholder"), "w:docPart", val=DEFAULT_TEXT_PLACEHOLDER)
     if shown is None:
         _sub(pr, "w:showingPlcHdr")
-    if control_type == "text":
+    if control_type == "richText":
+        pass  # no type element: rich text (ECMA-376 17.5.2.26), so Enter and formatting work
+    elif control_type == "text":
         _sub(pr, "w:text")
     elif control_type == "date":
         date = _sub(pr, "w:date")
@@ -167,7 +172,7 @@ def typed_control(
             date.set(qn("w:fullDate"), f"{full_date}T00:00:00Z")
         _sub(date, "w:dateFormat", val=date_format or DEFAULT_DATE_FORMAT)
         _sub(date, "w:lid", val=lid)
-        _sub(date, "w:storeMappedDataAs", val="dateTime")
+        _sub(date, "w:storeMappedDataAs", val="date")
         _sub(date, "w:calendar", val="gregorian")
     else:
         listing = _sub(pr, f"w:{control_type}")
@@ -337,3 +342,82 @@ def stable_zip(data: bytes) -> bytes:
             member.external_attr = 0o644 << 16
             dst.writestr(member, src.read(info.filename))
     return out.getvalue()
+
+
+#: Word's single line height as a multiple of the font size, and the size text has when no
+#: run says (our Normal style), for working out how tall a header box is.
+_LINE_HEIGHT = 1.15
+_DEFAULT_SIZE_PT = 10.0
+
+
+def logo_box(header: etree._Element) -> tuple[etree._Element, float] | None:
+    """The paragraph of ``header`` (a ``w:hdr``) drawn as a box, where the logo goes (the
+    template builder's logo area: a paragraph with a border, whatever it says), and the height
+    of its contents in points (its lines of text and the border's spacing); None without one."""
+    for paragraph in header.iter(qn("w:p")):
+        props = paragraph.find(qn("w:pPr"))
+        border = props.find(qn("w:pBdr")) if props is not None else None
+        if border is None:
+            continue
+        lines = 1 + sum(1 for _ in paragraph.iter(qn("w:br")))
+        sizes = [int(value) / 2 for sz in paragraph.iter(qn("w:sz"))
+                 if (value := sz.get(qn("w:val")) or "").isdigit()]
+        spacing = sum(int(value) for side in border
+                      if (value := side.get(qn("w:space")) or "").isdigit()
+                      and side.tag in (qn("w:top"), qn("w:bottom")))
+        return paragraph, lines * max(sizes, default=_DEFAULT_SIZE_PT) * _LINE_HEIGHT + spacing
+    return None
+
+
+def empty_box(paragraph: etree._Element) -> None:
+    """Take the border and the text out of a boxed paragraph (the logo replaces the box),
+    keeping its other properties (alignment, indent, spacing)."""
+    props = paragraph.find(qn("w:pPr"))
+    for child in list(paragraph):
+        if child is not props:
+            paragraph.remove(child)
+    for border in props.findall(qn("w:pBdr")) if props is not None else ():
+        props.remove(border)  # type: ignore[union-attr]
+
+
+_SPACED = re.compile(r"^\s|\s$|\s\s")
+
+
+def preserve_spaces(root: etree._Element) -> None:
+    """Mark each ``w:t`` whose text starts or ends with white space, or holds two in a row,
+    ``xml:space="preserve"``: without it a reader may collapse the spaces (python-docx marks
+    only leading and trailing ones), and Word itself always writes the attribute there."""
+    for text in root.iter(qn("w:t")):
+        if text.text and _SPACED.search(text.text):
+            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def complete_zoom(settings: etree._Element) -> None:
+    """Give ``w:zoom`` the ``w:percent`` the schema requires (python-docx's default settings
+    part writes the element without it); 100 is Word's own default."""
+    for zoom in settings.iter(qn("w:zoom")):
+        if zoom.get(qn("w:percent")) is None:
+            zoom.set(qn("w:percent"), "100")
+
+
+def glossary_styles(main_styles: etree._Element, glossary: bytes) -> bytes:
+    """The glossary document's own styles part (Word resolves a glossary's style references
+    in its own part, not the main document's): the main part's document defaults, its default
+    styles and every style the glossary names, with the styles those are based on."""
+    by_id = {style.get(qn("w:styleId")): style for style in main_styles.iter(qn("w:style"))}
+    wanted: list[str] = []
+    names = [e.get(qn("w:val")) or "" for e in parse_part(glossary, "glossary").iter(
+        qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"))]
+    names += [i for i, s in by_id.items() if i and s.get(qn("w:default")) in ("1", "true")]
+    while names:
+        name = names.pop()
+        if name in by_id and name not in wanted:
+            wanted.append(name)
+            names += [e.get(qn("w:val")) or "" for e in by_id[name].iterchildren(qn("w:basedOn"))]
+    root = etree.Element(qn("w:styles"), nsmap={"w": NSMAP["w"]})
+    for defaults in main_styles.iterchildren(qn("w:docDefaults")):
+        root.append(copy.deepcopy(defaults))
+    for style_id, style in by_id.items():  # in the main part's order
+        if style_id in wanted:
+            root.append(copy.deepcopy(style))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

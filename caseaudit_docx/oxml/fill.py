@@ -3,7 +3,9 @@
 A value goes *inside* its control as ordinary text, the way Word leaves a control a person typed
 into: ``w:showingPlcHdr`` removed, no ``PlaceholderText`` run style, the control's own run
 properties (``sdtPr/w:rPr``) applied, line breaks as ``w:br`` and tabs as ``w:tab`` in one run
-(ECMA-376 Part 1, 17.5.2.27 and 17.5.2.39; docxtpl leaves the flag and style in place). Every
+(ECMA-376 Part 1, 17.5.2.27 and 17.5.2.39; docxtpl leaves the flag and style in place). A value
+for a drop-down list or combo box goes in as its item's display text, as Word shows a chosen
+item, and a date picker also gets the date in ``w:fullDate``, as Word stores a picked date. Every
 other byte of the document stays as it was, so every other control is still fillable.
 
 Generating hundreds of forms must not re-parse the document per form. :func:`prepare_document`
@@ -90,6 +92,7 @@ class _Slot:
     filled: bytes
     filled_undated: bytes  # the same without ``w:fullDate``, for values that are not dates
     dated: bool
+    shown: Mapping[str, str]  # a list control's item values -> the display text Word shows
 
 
 class PreparedDocument:
@@ -110,6 +113,7 @@ class PreparedDocument:
         out = [self._literals[0]]
         for slot, literal in zip(self._slots, self._literals[1:]):
             text = clean_text(values.get(slot.field) or "")
+            text = slot.shown.get(text.strip(), text)  # a list's value shows as its item
             if not text.strip():
                 out.append(slot.blank)
             else:
@@ -155,10 +159,10 @@ def prepare_document(
     if blank[0] != filled[0]:
         raise AssertionError("filling a control changed the document outside it")
     slots = []
-    for (_, fid), b_slot, f_slot in zip(order, blank[1], filled[1]):
+    for (el, fid), b_slot, f_slot in zip(order, blank[1], filled[1]):
         dated = _DATE.encode() in f_slot
         undated = _DATE_ATTR.sub(b"", f_slot) if dated else f_slot
-        slots.append(_Slot(fid, b_slot, f_slot, undated, dated))
+        slots.append(_Slot(fid, b_slot, f_slot, undated, dated, _list_items(el)))
     return PreparedDocument(blank[0], slots, located, _prefix(root))
 
 
@@ -290,6 +294,20 @@ def _visible_text(el: etree._Element) -> str:
 
 def _showing_placeholder(sdt: etree._Element) -> bool:
     return sdt.find(f"{_SDT_PR}/{qn('w:showingPlcHdr')}") is not None
+
+
+def _list_items(el: etree._Element) -> dict[str, str]:
+    """A drop-down list's or combo box's item values -> their display text (the text Word
+    shows once the item is chosen; the value itself when an item has no display text)."""
+    items: dict[str, str] = {}
+    if el.tag != _SDT:
+        return items
+    for kind in ("w:dropDownList", "w:comboBox"):
+        for item in el.iterfind(f"{_SDT_PR}/{qn(kind)}/{qn('w:listItem')}"):
+            value = item.get(qn("w:value"))
+            if value:
+                items.setdefault(value, item.get(qn("w:displayText")) or value)
+    return items
 
 
 def _check_fillable(el: etree._Element, fid: str, path: str | None) -> None:

@@ -35,6 +35,7 @@ from lxml import etree
 from caseaudit_docx.errors import NotAFormError, UnsafeFileError
 from caseaudit_docx.files import megabytes, read_user_file
 
+from . import properties
 from .ns import STRICT_W, W, qn
 from .parser import parse_part
 from .text import glossary_entries
@@ -69,6 +70,8 @@ class DocxPackage:
     glossary: Mapping[str, str] = field(default_factory=dict)  # docPart name -> text
     modified: str | None = None  # dcterms:modified as written (ISO 8601)
     title: str | None = None  # dc:title
+    #: The form id a generated form carries (docProps/custom.xml, :mod:`.properties`).
+    form_id: str | None = None
     #: The bytes ``document`` was parsed from: the reader checks them for characters it
     #: reserves with one byte search instead of serialising the tree again.
     document_xml: bytes | None = field(default=None, repr=False)
@@ -112,6 +115,7 @@ def read_package_bytes(
     with archive:
         parts = _Parts(archive, len(data), limits, where)
         main, main_xml, glossary, modified, title = parts.read_docx(templates=blank)
+        form_id = parts.form_id()
     return DocxPackage(
         path=where,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -120,6 +124,7 @@ def read_package_bytes(
         glossary=MappingProxyType(glossary),
         modified=modified,
         title=title,
+        form_id=form_id,
         document_xml=main_xml,
     )
 
@@ -481,6 +486,15 @@ class _Parts:
             return None, None
         root = self.xml(name)
         return _child_text(root, _CORE_MODIFIED), _child_text(root, _CORE_TITLE)
+
+    def form_id(self) -> str | None:
+        """The form id of a generated form, from the custom properties part the package
+        relationships name (read bounded and parsed hardened, as every part); None without."""
+        name = next((t for kind, t in self.relationships("")
+                     if kind == properties.CUSTOM_RELATIONSHIP), None)
+        if name is None or not self.has(name):
+            return None
+        return properties.form_id_of(self.xml(name))
 
     def _describe_foreign_zip(self) -> str:
         if self.has("mimetype") and self._members["mimetype"].file_size < 200:
