@@ -1,0 +1,138 @@
+"""The briefing as one HTML page: self-contained (no scripts, no URLs), names escaped, written
+0600 by ``caseaudit report --html``, and, in a real headless chromium, a screenshot and at
+most two A4 pages when printed."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from markupsafe import escape
+
+from caseaudit_docx.cli import cli
+from caseaudit_docx.model.form import Form
+from caseaudit_docx.report.html import render_html, write_html_report
+
+from .briefing_cases import Audit, forms, make_register
+from .conftest import ON_CI
+from .test_briefing import D, _audits, briefing_of
+
+FORMS = forms()
+IDS = [f.key for f in FORMS]
+HOSTILE = '<script>alert("x")</script><img src="http://evil.example/x.png">'
+
+
+def _many() -> list[Audit]:
+    return [Audit(f"C-{i:03d}", f"Team {i % 5}", D(2023 + i % 2, 1 + i % 12, 1 + i % 27),
+                  grade=i % 4, own=(i + i // 7) % 4, score=i % 4) for i in range(120)]
+
+
+@pytest.mark.parametrize("form", FORMS, ids=IDS)
+def test_the_page_has_no_script_and_no_url_and_escapes_names(form: Form,
+                                                             tmp_path: Path) -> None:
+    audits = _audits()
+    audits[0].team = HOSTILE
+    page = render_html(briefing_of(tmp_path, form, audits))
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;" in page
+    assert "<img" not in page and "&lt;img src=" in page
+    (tmp_path / "plain").mkdir()
+    plain = render_html(briefing_of(tmp_path / "plain", form))
+    assert not re.search(r"https?:|//[a-z]", plain)  # nothing to fetch, not even a namespace
+    assert "<link" not in plain and "@import" not in plain and "url(" not in plain
+
+
+@pytest.mark.parametrize("form", FORMS, ids=IDS)
+def test_the_page_shows_the_briefing_in_the_forms_words(form: Form, tmp_path: Path) -> None:
+    briefing = briefing_of(tmp_path, form)
+    page = render_html(briefing)
+    assert briefing.title in page and briefing.marking in page
+    assert briefing.positive_label in page
+    for grade in briefing.grades:
+        assert grade.name in page and grade.colour in page
+    for q in briefing.questions:
+        assert str(escape(q.question)) in page
+    assert "too few to compare" in page
+    assert "<circle" in page and "<polyline" not in page  # markers; straight segments
+    ids = [f for f in form.field_ids if "." in f]
+    assert not any(f">{fid}<" in page for fid in ids)
+
+
+def test_the_cli_writes_the_page_0600_and_needs_an_output(tmp_path: Path) -> None:
+    db = make_register(tmp_path / "r.db", FORMS[0], _audits())
+    runner = CliRunner()
+    none = runner.invoke(cli, ["report", "--db", str(db)])
+    assert none.exit_code == 2 and "--html" in none.output
+    page = tmp_path / "briefing.html"
+    result = runner.invoke(cli, ["report", "--db", str(db), "--html", str(page),
+                                 "--marking", "OFFICIAL"])
+    assert result.exit_code == 0, result.output
+    assert "briefing of 10 audits" in result.output
+    assert stat.S_IMODE(page.stat().st_mode) == 0o600
+    assert "OFFICIAL" in page.read_text()
+    again = runner.invoke(cli, ["report", "--db", str(db), "--html", str(page)])
+    assert again.exit_code == 1 and "already exists" in again.output
+    wrong = runner.invoke(cli, ["report", "--db", str(db), "--html", str(tmp_path / "b.htm")])
+    assert wrong.exit_code == 1 and ".html" in wrong.output
+
+
+def test_the_second_form_writes_its_own_page(tmp_path: Path) -> None:
+    form = FORMS[1]
+    db = make_register(tmp_path / "r.db", form, _audits())
+    page = tmp_path / "b.html"
+    summary = write_html_report(db, page, form=form, as_of=D(2025, 1, 1))
+    assert summary.audits == 10
+    text = page.read_text()
+    assert form.title in text
+    assert not set(FORMS[0].section_titles.values()) & set(re.findall(r">([^<]+)<", text))
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found and shutil.which("pdfinfo"):
+        return found
+    message = "headless chromium and pdfinfo are needed for this test"
+    if ON_CI:
+        pytest.fail(message + "; .ci/run installs them")
+    pytest.skip(message)
+
+
+def _run_chromium(args: list[str], tmp_path: Path) -> None:
+    browser = _chromium()
+    profile = tmp_path / "profile"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", f"--user-data-dir={profile}", *args],
+                   check=True, capture_output=True, timeout=180,
+                   env={**os.environ, "HOME": str(tmp_path)})
+
+
+@pytest.mark.chromium
+@pytest.mark.parametrize("form", FORMS, ids=IDS)
+def test_chromium_prints_the_page_on_two_a4_pages_at_most(form: Form, tmp_path: Path) -> None:
+    page = tmp_path / "briefing.html"
+    page.write_text(render_html(briefing_of(tmp_path, form, _many())), encoding="utf-8")
+    pdf, shot = tmp_path / "briefing.pdf", tmp_path / "briefing.png"
+    _run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()], tmp_path)
+    _run_chromium(["--window-size=900,1200", f"--screenshot={shot}", page.as_uri()], tmp_path)
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                          text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert 1 <= pages <= 2
+    assert re.search(r"Page size:.*\(A4\)", info)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def test_a_filter_that_matches_nothing_writes_no_page(tmp_path: Path) -> None:
+    db = make_register(tmp_path / "r.db", FORMS[0], _audits())
+    page = tmp_path / "b.html"
+    result = CliRunner().invoke(cli, ["report", "--db", str(db), "--html", str(page),
+                                      "--team", "Nobody Here"])
+    assert result.exit_code != 0 and "North Team" in result.output
+    assert not page.exists()
