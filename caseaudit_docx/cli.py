@@ -8,6 +8,7 @@ traceback for a user's mistake.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from caseaudit_docx import __version__
+from caseaudit_docx.cli_action import action_group
 from caseaudit_docx.cli_form import form_group
 from caseaudit_docx.errors import CaseAuditError
 from caseaudit_docx.generate.filenames import DEFAULT_PATTERN
@@ -24,6 +26,7 @@ from caseaudit_docx.names import safe_line, safe_name
 if TYPE_CHECKING:
     from caseaudit_docx.model.form import Form
     from caseaudit_docx.register.ingest import IngestSummary
+    from caseaudit_docx.register.read import ReportFilter
 
 
 def _say(text: str, *, err: bool = False) -> None:
@@ -55,6 +58,10 @@ _FORM_OPTION = click.option(
     "--form", "form", callback=_form, metavar="FORM", expose_value=True,
     help="The form: a bundled form's name (default case-audit-3.2) or a description file.")
 
+_JOBS_OPTION = click.option(
+    "--jobs", "jobs", type=click.IntRange(min=1), metavar="N",
+    help="Worker processes (default: one per CPU core; 1 works in this process).")
+
 
 def _forms(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
            ) -> tuple[Form, ...]:
@@ -79,6 +86,12 @@ def cli() -> None:
 
 
 cli.add_command(form_group)
+cli.add_command(action_group)
+
+
+_LOGO_OPTION = click.option(
+    "--logo", type=click.Path(dir_okay=False, path_type=Path), metavar="IMAGE",
+    help="The council's logo (PNG or JPEG), put in the page header in place of the logo box.")
 
 
 @cli.command()
@@ -93,10 +106,14 @@ cli.add_command(form_group)
 @click.option("--council-variable", is_flag=True,
               help="Write the docxtpl variable for the council name instead "
                    "(caseaudit_docx/templates/).")
+@click.option("--plain", is_flag=True,
+              help="Every answer a plain text box, as in the council's own copies (default: "
+                   "drop-down lists for choices, date pickers for dates).")
+@_LOGO_OPTION
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @_FORM_OPTION
-def template(output: Path, untagged: bool, council: str, council_variable: bool, force: bool,
-             form: Form) -> None:
+def template(output: Path, untagged: bool, council: str, council_variable: bool, plain: bool,
+             logo: Path | None, force: bool, form: Form) -> None:
     """Write the blank case audit form.
 
     Example: caseaudit template -o blank.docx
@@ -105,7 +122,7 @@ def template(output: Path, untagged: bool, council: str, council_variable: bool,
 
     written = write_template(
         output, tagged=not untagged, council=None if council_variable else council, force=force,
-        form=form,
+        form=form, plain=plain, logo=logo,
     )
     click.echo(f"Wrote {safe_name(written)}")
 
@@ -118,7 +135,9 @@ def template(output: Path, untagged: bool, council: str, council_variable: bool,
 @click.option("--problems", is_flag=True,
               help="Print only the problems, one line each: file, field, level, message.")
 @_FORM_OPTION
-def extract(files: tuple[Path, ...], fmt: str, problems: bool, form: Form) -> None:
+@_JOBS_OPTION
+def extract(files: tuple[Path, ...], fmt: str, problems: bool, form: Form,
+            jobs: int | None) -> None:
     """Read filled forms into records (JSON, as docs/fields.md shows).
 
     A folder stands for every file below it: .docx and .docm forms are read (.doc and .odt
@@ -132,7 +151,7 @@ def extract(files: tuple[Path, ...], fmt: str, problems: bool, form: Form) -> No
     from caseaudit_docx.extract.output import extract_output
 
     failed = False
-    for line in extract_output(files, form=form, fmt=fmt, problems=problems):
+    for line in extract_output(files, form=form, fmt=fmt, problems=problems, jobs=jobs):
         click.echo(safe_line(line.text) if line.error else line.text, err=line.error)
         failed = failed or line.error
     if failed:
@@ -184,6 +203,36 @@ def _echo_not_read(summary: IngestSummary) -> None:
         _say(f"caseaudit: {path}: {why}", err=True)
 
 
+#: Possible duplicates printed by ``ingest`` before the rest are counted.
+_DUPLICATES_SHOWN = 5
+
+
+def _echo_identity_warnings(summary: IngestSummary) -> None:
+    """Forms whose case, auditor or start date changed (one audit, by its form id), and the
+    audits that are possibly one filed twice (the first few; the workbook lists them all)."""
+    for path, what in summary.identity_changes:
+        _say(f"caseaudit: warning: {path}: {what}", err=True)
+    shown = summary.possible_duplicates[:_DUPLICATES_SHOWN]
+    for line in shown:
+        _say(f"caseaudit: warning: {line}", err=True)
+    more = len(summary.possible_duplicates) - len(shown)
+    if more:
+        _say(f"caseaudit: warning: and {more} more possible duplicate audits (listed under "
+             "Problems in the report)", err=True)
+
+
+def _filters(date_from: str | None, date_to: str | None, team: str | None,
+             category: str | None) -> ReportFilter:
+    """The report filters, ``--from`` after ``--to`` being a usage error (exit 2)."""
+    from caseaudit_docx.errors import FilterUsageError
+    from caseaudit_docx.register.read import ReportFilter
+
+    try:
+        return ReportFilter(date_from, date_to, team, category).check_dates()
+    except FilterUsageError as exc:
+        raise click.UsageError(exc.message) from None
+
+
 def _exit_status(summary: IngestSummary) -> None:
     """Exit 1 unless every file was read (the same rule as ``extract``)."""
     if not summary.complete:
@@ -224,11 +273,13 @@ class _ValuesHelp(click.Command):
               help="Generate a form for each row even when a case number repeats.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
               help="Register in which to record each form as an allocated audit.")
+@_LOGO_OPTION
 @_FORM_OPTION
+@_JOBS_OPTION
 def generate(cases: Path, outdir: Path, template: Path | None, name: str,
              settings: dict[str, str], column_map: dict[str, str], sheet: str | None,
              header_row: int | None, force: bool, allow_duplicates: bool, db: Path | None,
-             form: Form) -> None:
+             logo: Path | None, form: Form, jobs: int | None) -> None:
     """Write a pre-filled form for every case in CASES (.csv or .xlsx).
 
     Example: caseaudit generate cases.csv -o forms --set auditor="Jo Example"
@@ -241,7 +292,7 @@ def generate(cases: Path, outdir: Path, template: Path | None, name: str,
             column_map=column_map, sheet=sheet, header_row=header_row, force=force,
             allow_duplicates=allow_duplicates,
             db=db, progress=bar, report=lambda m: _say(f"caseaudit: warning: {m}", err=True),
-            form=form,
+            form=form, jobs=jobs, logo=logo,
         )
     _say(result.summary)
 
@@ -265,10 +316,18 @@ _DB_OPTION = click.option(
     show_default=True, help="The register (an SQLite file, readable by its owner only).")
 
 
+def _as_of_date(ctx: click.Context, param: click.Parameter, value: str | None
+                ) -> dt.date | None:
+    """--as-of: a date as --from takes it, as a date."""
+    found = _iso_date(ctx, param, value)
+    return dt.date.fromisoformat(found) if found else None
+
+
 def _report_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options ``report`` and ``collate`` share: output, filters, redaction."""
     options = [
-        click.option("-o", "--output", required=True,
+        # report may write --html instead of (or as well as) the workbook
+        click.option("-o", "--output", required=command.__name__ != "report",
                      type=click.Path(dir_okay=False, path_type=Path),
                      help="The workbook to write (.xlsx)."),
         click.option("--from", "date_from", callback=_iso_date, metavar="DATE",
@@ -280,6 +339,10 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
                      help="Only audits of this category (one of the form's codes)."),
         click.option("--redact", is_flag=True, help="Leave child names out of the workbook."),
         click.option("--force", is_flag=True, help="Replace the workbook if it exists."),
+        click.option("--as-of", "as_of", callback=_as_of_date, metavar="DATE",
+                     help="Actions due before DATE are overdue (default today)."),
+        click.option("--marking", default="OFFICIAL-SENSITIVE", show_default=True,
+                     help="The protective marking printed on every page."),
         _FORMS_OPTION,
     ]
     for option in reversed(options):
@@ -291,7 +354,9 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_DB_OPTION
 @_FORMS_OPTION
-def ingest(paths: tuple[Path, ...], db: Path, forms: tuple[Form, ...]) -> None:
+@_JOBS_OPTION
+def ingest(paths: tuple[Path, ...], db: Path, forms: tuple[Form, ...], jobs: int | None
+           ) -> None:
     """Read returned forms (files or folders) into the register.
 
     Word's lock files (~$...) are skipped and counted. Same bytes again are unchanged; a
@@ -312,10 +377,11 @@ def ingest(paths: tuple[Path, ...], db: Path, forms: tuple[Form, ...]) -> None:
     from caseaudit_docx.register.ingest import ingest as ingest_paths
 
     with _TerminalProgress("Reading forms") as bar:
-        summary = ingest_paths(paths, db, forms=forms,
+        summary = ingest_paths(paths, db, forms=forms, workers=jobs,
                                progress=lambda p: bar(p.done, p.total))
     for warning in summary.warnings:
         _say(f"caseaudit: warning: {warning}", err=True)
+    _echo_identity_warnings(summary)
     _echo_not_read(summary)
     _say(f"{db}: {summary.line()}")
     _exit_status(summary)
@@ -323,23 +389,32 @@ def ingest(paths: tuple[Path, ...], db: Path, forms: tuple[Form, ...]) -> None:
 
 @cli.command(cls=_ValuesHelp)
 @_report_options
+@click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also (or instead) write the briefing as one HTML page (.html).")
 @_DB_OPTION
-def report(output: Path, date_from: str | None, date_to: str | None, team: str | None,
-           category: str | None, redact: bool, force: bool, forms: tuple[Form, ...],
-           db: Path) -> None:
-    """Write the Excel workbook of the register's current audits.
+def report(output: Path | None, date_from: str | None, date_to: str | None, team: str | None,
+           category: str | None, redact: bool, force: bool, as_of: dt.date | None,
+           marking: str, forms: tuple[Form, ...], html: Path | None, db: Path) -> None:
+    """Write the Excel workbook of the register's current audits, the briefing as an HTML
+    page (--html), or both.
 
     Audits read by several versions of a form (give --form for each; bundled ones are found
     by name) are lined up by field id, and the Audits sheet names each audit's form.
 
-    Example: caseaudit report -o audits.xlsx --from 2019-04-01 --team "Blue Team"
+    Example: caseaudit report -o audits.xlsx --html briefing.html --from 2019-04-01
     """
-    from caseaudit_docx.register.read import ReportFilter
+    from caseaudit_docx.report.html import write_html_report
     from caseaudit_docx.report.workbook import write_report
 
-    filters = ReportFilter(date_from, date_to, team, category)
-    _say(write_report(db, output, forms=forms, filters=filters, redact=redact,
-                      force=force).line())
+    if output is None and html is None:
+        raise click.UsageError("give -o BOOK.xlsx, --html PAGE.html, or both")
+    filters = _filters(date_from, date_to, team, category)
+    if output is not None:
+        _say(write_report(db, output, forms=forms, filters=filters, redact=redact,
+                          force=force, as_of=as_of, marking=marking).line())
+    if html is not None:
+        _say(write_html_report(db, html, forms=forms, filters=filters, redact=redact,
+                               force=force, as_of=as_of, marking=marking).line())
 
 
 @cli.command(cls=_ValuesHelp)
@@ -347,7 +422,7 @@ def report(output: Path, date_from: str | None, date_to: str | None, team: str |
 @_report_options
 def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_to: str | None,
             team: str | None, category: str | None, redact: bool, force: bool,
-            forms: tuple[Form, ...]) -> None:
+            as_of: dt.date | None, marking: str, forms: tuple[Form, ...]) -> None:
     """Ingest forms and write the workbook in one step.
 
     No register is kept: the temporary one is deleted afterwards. Files that fail or are not
@@ -362,14 +437,14 @@ def collate(paths: tuple[Path, ...], output: Path, date_from: str | None, date_t
 
     Example: caseaudit collate samples/forms -o audits.xlsx
     """
-    from caseaudit_docx.register.read import ReportFilter
     from caseaudit_docx.report.collate import collate as collate_paths
 
     with _TerminalProgress("Reading forms") as bar:
         summary = collate_paths(paths, output, forms=forms,
-                                filters=ReportFilter(date_from, date_to, team, category),
-                                redact=redact, force=force,
+                                filters=_filters(date_from, date_to, team, category),
+                                redact=redact, force=force, as_of=as_of, marking=marking,
                                 progress=lambda p: bar(p.done, p.total))
+    _echo_identity_warnings(summary.ingest)
     _echo_not_read(summary.ingest)
     _say(summary.line())
     _exit_status(summary.ingest)

@@ -51,18 +51,19 @@ def pause_at(n):
     return lambda progress: pause() if progress.done == n else None
 
 if stop in ("save", "zip"):  # in the report: before saving, or half-way through the zip
-    from openpyxl.writer.excel import ExcelWriter
-    save, write_worksheet, written = ExcelWriter.save, ExcelWriter.write_worksheet, []
+    import zipfile
+    from xlsxwriter.workbook import Workbook
+    save, zip_write, written = Workbook.close, zipfile.ZipFile.write, []
     def paused_save(self):
         if stop == "save":
             pause()
         save(self)
-    def paused_write_worksheet(self, ws):
-        write_worksheet(self, ws)
-        written.append(ws)
+    def paused_zip_write(self, *args, **kwargs):
+        zip_write(self, *args, **kwargs)
+        written.append(args)
         if stop == "zip" and len(written) == 3:
             pause()
-    ExcelWriter.save, ExcelWriter.write_worksheet = paused_save, paused_write_worksheet
+    Workbook.close, zipfile.ZipFile.write = paused_save, paused_zip_write
 at = int(stop) if stop.isdigit() else None
 
 if mode == "ingest":
@@ -304,13 +305,19 @@ def one_line(result: Result) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize(("which", "room"), [("caseaudit-rows.", 0), (".part", 20_000)])
+@pytest.mark.parametrize(("which", "room"), [("sheet rows", 0), (".part", 20_000)])
 def test_a_full_disk_under_report_is_one_line(tmp_path: Path, register: Path, private_tmp: Path,
                                               monkeypatch: pytest.MonkeyPatch, which: str,
                                               room: int) -> None:
     out = tmp_path / "out" / "audits.xlsx"
     out.parent.mkdir()
-    full_disk(monkeypatch, which, room)
+    if which == "sheet rows":  # XlsxWriter's files of each sheet's rows, in the private folder
+        import xlsxwriter.worksheet
+        real_open = open
+        monkeypatch.setattr(xlsxwriter.worksheet, "open", lambda *a, **k: _FillingFile(
+            real_open(*a, **k), room), raising=False)
+    else:
+        full_disk(monkeypatch, which, room)
     result = CliRunner().invoke(cli, ["report", "--db", str(register), "-o", str(out)])
     assert one_line(result) == f"caseaudit: {out}: cannot be written: disk full"
     assert everything(out.parent) == [] and everything(private_tmp) == []

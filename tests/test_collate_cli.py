@@ -178,3 +178,18 @@ def test_the_readme_command_gives_a_workbook_libreoffice_opens(tmp_path: Path) -
     assert result.output.startswith(f"Read {N_SAMPLES - 1} new, 1 revised, 0 unchanged, 0 failed")
     text = pdf_text(convert_to_pdf(book, tmp_path))
     assert "CA-10244" in text and "Good or better" in text
+
+
+def test_collate_takes_as_of_and_marking(tmp_path: Path) -> None:
+    out = tmp_path / "book.xlsx"
+    result = run("collate", str(SAMPLES), "-o", str(out), "--as-of", "01/07/2019",
+                 "--marking", "OFFICIAL")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert all("OFFICIAL" in ws.oddFooter.right.text for ws in book.worksheets)
+    assert "OFFICIAL-SENSITIVE" not in book["Audits"].oddFooter.right.text
+    actions = rows(book["Actions"], "Actions")
+    dated = [a for a in actions if isinstance(a["by_when"], dt.datetime)]
+    assert dated and all(a["status"] == ("overdue" if a["by_when"] < dt.datetime(2019, 7, 1)
+                                         else "due") for a in dated)
+    assert run("collate", str(SAMPLES), "-o", str(out), "--as-of", "tbc").exit_code == 2

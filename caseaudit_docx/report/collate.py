@@ -18,7 +18,12 @@ from caseaudit_docx.cleanup import private_folder
 from caseaudit_docx.register.ingest import IngestSummary, Progress, ingest
 from caseaudit_docx.register.pack import FormSource, given_forms
 from caseaudit_docx.register.read import ReportFilter
-from caseaudit_docx.report.workbook import ReportSummary, check_output, write_report
+from caseaudit_docx.report.workbook import (
+    DEFAULT_MARKING,
+    ReportSummary,
+    check_output,
+    write_report,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ def collate(
     filters: ReportFilter | None = None,
     redact: bool = False,
     force: bool = False,
+    as_of: dt.date | None = None,
+    marking: str = DEFAULT_MARKING,
     report_date: dt.date | None = None,
     progress: Callable[[Progress], None] | None = None,
 ) -> CollateSummary:
@@ -55,5 +62,5 @@ def collate(
         db = folder / "register.db"
         read = ingest(paths, db, forms=given, progress=progress)
         written = write_report(db, output, forms=given, filters=filters, redact=redact,
-                               force=force, report_date=report_date)
+                               force=force, as_of=as_of or report_date, marking=marking)
     return CollateSummary(read, written)

@@ -1,43 +1,24 @@
-"""The figures of a report, gathered as the audits stream past once.
+"""The figures of Completion and Moderation, gathered as the audits stream past once.
 
-:class:`Stats` sees every current audit once and keeps only counts, so a 10,000-audit report
-needs no second pass. What it counts is the form's: its overall grade and the practitioner's
-own (roles ``overall`` and ``self_assessment``), its section grades, its score pairs, averages
-and tallies, and its moderation panel (the report part of the description).
+:class:`Stats` sees every current audit once, so a 10,000-audit report needs no second pass:
+how much of each form is answered, and what the form's moderation panel (the report part of
+the description) did. The briefing's figures are :mod:`caseaudit_docx.report.briefing`'s.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from caseaudit_docx.model.form import Form, derived
 from caseaudit_docx.model.normalise import NA, normalise
 from caseaudit_docx.register.read import CurrentAudit
-from caseaudit_docx.report.plan import Plan, plan_of, text_of, value_of
+from caseaudit_docx.report.plan import plan_of, text_of, value_of
 from caseaudit_docx.report.sheets import iso_date, keep, scrub_for
 
-NOT_GRADED = "not graded"
-NOT_ANSWERED = "not answered"
 NOT_CLEAR = "not clear"
-MONTH = "month"
-
-
-def grade_bucket(plan: Plan, value: Any) -> str:
-    return value if value in plan.grades or value == NA else NOT_GRADED
-
-
-def grade_buckets(plan: Plan) -> tuple[str, ...]:
-    return (*plan.grades, NA, NOT_GRADED)
-
-
-def good_or_better(plan: Plan, counts: Counter[str]) -> float | None:
-    """Share of the audits given one of the grades that got one of the grade kind's
-    ``positive`` options."""
-    graded = sum(counts[g] for g in plan.grades)
-    return sum(counts[g] for g in plan.positive) / graded if graded else None
 
 
 def _phrase(text: str) -> str:
@@ -97,25 +78,12 @@ def went_to_panel(form: Form, audit: CurrentAudit) -> bool:
     return any(text_of(audit.record, f.id) for f in form.fields if f.section == panel.section)
 
 
-def _categories(value: Any) -> list[str]:
-    """The groups an audit counts in by category: each code it has (CP & LAC in both)."""
-    if isinstance(value, list) and value:
-        return [str(code) for code in value]
-    if isinstance(value, str) and value != NA:
-        return [value]
-    return [NA] if value == NA else ["(no category)"]
-
-
 def mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 class Stats:
-    """Counts over the audits of a report, added one audit at a time."""
+    """What Completion and Moderation count over the audits of a report, one at a time."""
 
     def __init__(self, form: Form, *, redact: bool = False) -> None:
         self.form, self.plan, self.redact = form, plan_of(form), redact
@@ -123,14 +91,6 @@ class Stats:
         #: The audit's identity as the per-audit tables of figures show it.
         self.key_fields = [f for f in (roles.case, roles.auditor) if f]
         self.audits = 0
-        self.overall: dict[str, Counter[str]] = defaultdict(Counter)
-        self.sections: dict[str, Counter[str]] = defaultdict(Counter)
-        self.groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        self.agreement: Counter[tuple[str, str]] = Counter()
-        self.pairs: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        self.scale_values: dict[str, list[float]] = defaultdict(list)
-        self.averages: dict[str, list[float]] = defaultdict(list)
-        self.answers: dict[str, Counter[str]] = defaultdict(Counter)
         self.moderated: list[tuple[Any, ...]] = []
         self.changed: Counter[bool | None] = Counter()
         self.answered: list[tuple[Any, ...]] = []
@@ -139,51 +99,15 @@ class Stats:
         """Count one audit. ``form`` is the form that read it (default the report's own):
         how many of its questions were answered is counted over that form's questions."""
         read_by = plan_of(form) if form is not None else self.plan
-        record, form, plan = audit.record, self.form, self.plan
-        roles = form.roles
-
-        def value(field_id: str | None) -> Any:
-            return value_of(record, field_id)
-
+        record, roles = audit.record, self.form.roles
         self.audits += 1
-        overall = grade_bucket(plan, value(roles.overall))
-        own = grade_bucket(plan, value(roles.self_assessment))
-        if roles.overall:
-            self.overall[roles.overall][overall] += 1
-        if roles.self_assessment:
-            self.overall[roles.self_assessment][own] += 1
-            self.agreement[(own, overall)] += 1
-        for field_id, _title in plan.section_grades:
-            self.sections[field_id][grade_bucket(plan, value(field_id))] += 1
-        if roles.team:
-            team = " ".join((text_of(record, roles.team) or "").split()) or "(no team)"
-            self.groups[(roles.team, team)][overall] += 1
-        if roles.category:
-            for code in _categories(value(roles.category)):
-                self.groups[(roles.category, code)][overall] += 1
-        start = value(roles.start_date)
-        month = start[:7] if isinstance(start, str) and start[:4].isdigit() else "(no date)"
-        if roles.start_date:
-            self.groups[(MONTH, month)][overall] += 1
-        for pair in form.report.pairs:
-            both = value(pair.first), value(pair.second)
-            for field_id, score in zip((pair.first, pair.second), both):
-                if _number(score):
-                    self.scale_values[field_id].append(score)
-            if _number(both[0]) and _number(both[1]):
-                self.pairs[pair.title].append(both)
-        for average in form.report.averages:
-            self.averages[average.title] += [v for v in map(value, average.fields)
-                                             if _number(v)]
-        for tally in form.report.tallies:
-            self.answers[tally.field][value(tally.field) or NOT_ANSWERED] += 1
         key = (audit.audit_id, *(text_of(record, f) for f in self.key_fields))
-        if went_to_panel(form, audit):
+        if went_to_panel(self.form, audit):
             self._add_moderated(audit, key)
         questions = read_by.question_fields
         missing = [f for f in questions if text_of(record, f) is None]
         answered = len(questions) - len(missing)
-        dated = (iso_date(start),) if roles.start_date else ()
+        dated = (iso_date(value_of(record, roles.start_date)),) if roles.start_date else ()
         self.answered.append((*key, *dated, answered, len(questions),
                               answered / len(questions) if questions else None,
                               ", ".join(missing) or None))

@@ -1,50 +1,65 @@
 """The register as an Excel workbook for managers and inspectors (``caseaudit report``).
 
-One pass over the current audits feeds every sheet at once, in openpyxl's write-only mode, so
-a report over 10,000 audits stays within tens of megabytes. The sheets, in order: Summary (with
-native charts), Completion, Moderation, Audits, Scores, Responses (continued on "Responses 2"…
-past Excel's row limit), Actions, Parents, Commentary and themes, Problems, Fields.
-The cells' safety rules live in :mod:`caseaudit_docx.report.cells`; the per-audit sheets in
-:mod:`caseaudit_docx.report.sheets`; the figures in :mod:`caseaudit_docx.report.summary`.
+One pass over the current audits feeds every sheet at once. The workbook is written with
+XlsxWriter's public API in its ``constant_memory`` mode (rows go to temporary files in the
+report's private folder as they are written), so a report over 10,000 audits stays within a
+few hundred MB; :mod:`caseaudit_docx.report.cells` says how text stays text. The sheets, in
+order: Summary (the briefing: :mod:`caseaudit_docx.report.briefing_sheet`), Completion,
+Moderation, Audits, Scores, Responses (continued on "Responses 2"… past Excel's row limit),
+the form's row groups (Actions, with where each action stands on the ``as_of`` date), Parents,
+Commentary and themes, Problems, Fields. Every sheet is set up to print, with the report's
+title in the header and the protective ``marking`` in the footer; the workbook's properties
+name its title, caseaudit as its author, and the marking.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile
+from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
+from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.workbook import Workbook
 
-from caseaudit_docx.cleanup import output_error, private_folder, written_whole
+from caseaudit_docx.cleanup import current_folder, output_error, private_folder, written_whole
 from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.register.pack import FormSource, given_forms
 from caseaudit_docx.register.read import (
     ReportFilter,
+    actions_done,
     allocations,
     audit_keys,
     current_audit_ids,
     current_forms,
     failed_files,
     iter_current,
+    possible_duplicates,
 )
 from caseaudit_docx.register.store import Register, register_errors
-from caseaudit_docx.report.cells import EXCEL_MAX_ROWS, Sheet, Styles, grade_palette
-from caseaudit_docx.report.layout import report_layout
-from caseaudit_docx.report.plan import plan_of
-from caseaudit_docx.report.sheets import AuditSheets
-from caseaudit_docx.report.summary import (
-    Note,
-    Stats,
-    summary_widths,
-    write_completion,
-    write_moderation,
-    write_summary,
+from caseaudit_docx.report.audit_sheets import AuditSheets
+from caseaudit_docx.report.briefing import BriefingBuilder
+from caseaudit_docx.report.briefing_sheet import write_briefing_sheet
+from caseaudit_docx.report.cells import (
+    BOOK_OPTIONS,
+    EXCEL_MAX_ROWS,
+    Formats,
+    PageSetup,
+    Sheet,
+    grade_palette,
 )
+from caseaudit_docx.report.layout import Layout, report_layout
+from caseaudit_docx.report.plan import plan_of
+from caseaudit_docx.report.stats import Stats
+from caseaudit_docx.report.summary import write_completion, write_moderation
+
+__all__ = ["DEFAULT_MARKING", "ReportSummary", "check_output", "report_title", "write_report"]
+
+#: The protective marking printed on every page unless ``--marking`` says otherwise.
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,11 @@ def check_output(output: Path, force: bool) -> None:
                    force=force, need_folder=True)
 
 
+def report_title(form: Form, council: str | None = None) -> str:
+    """The title every page's header and the workbook's properties carry."""
+    return " · ".join(p for p in (council, f"{form.title}: audit report") if p)
+
+
 def write_report(
     db_path: str | Path,
     output: str | Path,
@@ -80,9 +100,12 @@ def write_report(
     forms: Sequence[FormSource] | None = None,
     filters: ReportFilter | None = None,
     redact: bool = False,
-    report_date: dt.date | None = None,
+    as_of: dt.date | None = None,
+    marking: str = DEFAULT_MARKING,
+    council: str | None = None,
     max_rows: int = EXCEL_MAX_ROWS,
     force: bool = False,
+    report_date: dt.date | None = None,
 ) -> ReportSummary:
     """Write the workbook for the register at ``db_path`` to ``output`` (.xlsx).
 
@@ -94,89 +117,164 @@ def write_report(
     fields first, and the Audits sheet names each audit's form. An audit whose form is not
     given is shown with the first form's layout and a line under Problems.
     ``filters`` are checked against the first form (a category must be one of its codes).
-    ``report_date`` (default today) decides which actions are overdue; ``max_rows`` is the
-    row limit of a sheet (Excel's, unless a test wants continuation sooner). The file is
-    written under a temporary name and renamed, so a failed run leaves no half workbook; the
-    files it takes to build it (they hold case data) live in a private folder, removed however
-    the run ends (SIGTERM and SIGHUP included). A full disk is an
-    :class:`~caseaudit_docx.errors.OutputError`: "…: cannot be written: disk full".
+    ``as_of`` (default today; ``report_date`` is its old name) decides which actions are
+    overdue and which due; ``marking`` is printed on every page (``council``, when known, in
+    the title); ``max_rows`` is the row limit of a sheet (Excel's, unless a test wants
+    continuation sooner). The file is written under a temporary name and renamed, so a failed
+    run leaves no half workbook; the files it takes to build it (they hold case data) live in
+    a private folder, removed however the run ends (SIGTERM and SIGHUP included). A full disk
+    is an :class:`~caseaudit_docx.errors.OutputError`: "…: cannot be written: disk full".
     """
     output = Path(output)
     given = given_forms(form, forms)
     filters = (filters or ReportFilter()).check(given[0])
     check_output(output, force)
-    report_date = report_date or dt.date.today()
+    as_of = as_of or report_date or dt.date.today()
     try:
-        with private_folder():  # the sheets' XML and rows, until the workbook is saved
-            return _write(db_path, output, given, filters, redact=redact,
-                          report_date=report_date, max_rows=max_rows, force=force)
+        with private_folder():  # the sheets' rows, until the workbook is saved
+            return _write(db_path, output, given, filters, redact=redact, as_of=as_of,
+                          marking=marking, council=council, max_rows=max_rows, force=force)
     except OSError as exc:  # the private folder's files: a full disk, most likely
         raise output_error(exc, output) from None
 
 
 def _write(db_path: str | Path, output: Path, given: Sequence[Form], filters: ReportFilter, *,
-           redact: bool, report_date: dt.date, max_rows: int, force: bool) -> ReportSummary:
-    with register_errors(db_path), Register.open(db_path, create=False) as register:
+           redact: bool, as_of: dt.date, marking: str, council: str | None, max_rows: int,
+           force: bool) -> ReportSummary:
+    with register_errors(db_path), Register.open(db_path, create=False) as register, \
+            written_whole(output, force=force) as handle:
         layout = report_layout(given, current_forms(register))
-        merged = layout.merged
-        plan = plan_of(merged)
-        book = Workbook(write_only=True)
-        styles = Styles(book, grade_palette(plan.grade_kind))
-        summary = Sheet(book, styles, "Summary", widths=summary_widths(plan))
-        completion, moderation = (Sheet(book, styles, title)
-                                  for title in ("Completion", "Moderation"))
-        sheets = AuditSheets(book, styles, merged, redact=redact, report_date=report_date,
-                             max_rows=max_rows, show_form=layout.several)
+        sink = _Sink(handle)
+        book = _new_book(sink, layout.merged, marking, council)
         try:
-            stats = Stats(merged, redact=redact)
-            failures = failed_files(register)
-            sheets.add_failures(failures)
-            ids = current_audit_ids(register, filters, form=merged)
-            for audit in iter_current(register, ids):
-                own, notice = layout.reading(audit.record)
-                stats.add(audit, form=own)
-                sheets.add(audit, form=own, notice=notice)
-            sent = [a for a in allocations(register) if filters.in_dates(a.start_date)]
-            keys = audit_keys(register)
-            responses = sheets.close()
-            notes: list[Note] = [
-                ("report date (actions due before it are overdue)", report_date, None, None),
-                ("audits covered", filters.describe(), None, None),
-                ("child names", "left out" if redact else "included", None,
-                 "--redact leaves them out of every sheet" if redact else None),
-                ("files that could not be filed as audits", len(failures), None,
-                 "see Problems"),
-            ]
-            if layout.several:
-                notes.append(("forms that read the audits",
-                              ", ".join(f"{n} {v}" for n, v in layout.named), None,
-                              "fields line up by id; the Audits sheet names each audit's form"))
-            if len(responses) > 1:
-                notes.append(("Responses sheets", len(responses), None,
-                              f"Responses passed Excel's limit of {max_rows:,} rows a sheet "
-                              f"and continues on {', '.join(responses[1:])}"))
-            write_summary(summary, stats, notes=notes)
-            write_completion(completion, stats, sent, keys, report_date)
-            write_moderation(moderation, stats)
-            for sheet in (summary, completion, moderation):
-                sheet.close()
-        except BaseException:
-            for sheet in (summary, completion, moderation, *sheets.all()):
-                sheet.discard()
-            raise
-    _save(book, output, force)
-    return ReportSummary(output, stats.audits, len(failures), tuple(responses))
+            try:
+                summary = _fill(book, register, layout, filters, redact=redact, as_of=as_of,
+                                marking=marking, council=council, max_rows=max_rows)
+            except BaseException:
+                _abandon(book, sink)
+                raise
+            book.close()  # zips the sheets' rows into the workbook
+        except FileCreateError as exc:  # XlsxWriter's wrapping of an OSError
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            if cause is None:
+                raise
+            raise cause from None
+        finally:
+            sink.finish()
+    return ReportSummary(output, *summary)
 
 
-def _save(book: Workbook, output: Path, force: bool) -> None:
-    """Save under a temporary name, then rename: a failed run leaves no half workbook.
+def _abandon(book: Workbook, sink: _Sink) -> None:
+    """A report that failed before its workbook was zipped: close the workbook into nothing,
+    the one public way to have XlsxWriter close its files of rows (in the private folder,
+    removed with it); any trouble doing so is not the error to report."""
+    sink.finish()
+    with contextlib.suppress(Exception):
+        book.close()
+    for sheet in book.worksheets():  # when that failed too (a full disk): its files of rows
+        rows = getattr(sheet, "row_data_fh", None)
+        if rows is not None and not rows.closed:
+            with contextlib.suppress(Exception):
+                rows.close()
 
-    ``ExcelWriter`` is what ``Workbook.save`` uses; called here with our own archive so the
-    deflate level can be 1: the XML of a 10,000-audit report is over 500 MB, and level 1
-    compresses it three times faster than the default for a file about a fifth larger.
-    The temporary file is readable by its owner only (0600), like the register: the workbook
-    names children too.
-    """
-    with written_whole(output, force=force) as handle, \
-            ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
-        ExcelWriter(book, archive).save()
+
+class _Sink:
+    """The workbook's file as XlsxWriter sees it: the temporary file of
+    :func:`~caseaudit_docx.cleanup.written_whole` until the report ends, and nothing after.
+
+    A report that fails while the workbook is being zipped (a full disk, SIGTERM) leaves
+    XlsxWriter's zip archive open; when it is collected it tries to finish the archive on a
+    file already closed and removed, which must not raise again (it would be an "exception
+    ignored" on stderr)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.finished = False
+        self.position = 0  # after the end: where the archive believes it is
+
+    def finish(self) -> None:
+        try:
+            self.position = self.handle.tell()
+        except (OSError, ValueError):
+            self.position = 0
+        self.finished = True
+
+    def write(self, data: bytes) -> int:
+        if self.finished:
+            self.position += len(data)
+            return len(data)
+        return self.handle.write(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if self.finished:
+            self.position = offset if whence == 0 else self.position + offset
+            return self.position
+        return self.handle.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.position if self.finished else self.handle.tell()
+
+    def flush(self) -> None:
+        if not self.finished:
+            self.handle.flush()
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """The file is :func:`~caseaudit_docx.cleanup.written_whole`'s to close."""
+
+
+def _new_book(handle: _Sink, form: Form, marking: str, council: str | None) -> Workbook:
+    folder = current_folder()
+    book = Workbook(handle, {**BOOK_OPTIONS, **({"tmpdir": str(folder)} if folder else {})})
+    title = report_title(form, council)
+    book.set_properties({
+        "title": title, "subject": f"{form.title} (version {form.version}); {marking}",
+        "author": "caseaudit", "manager": "", "company": council or "",
+        "keywords": marking, "comments": f"Protective marking: {marking}. Made by caseaudit.",
+    })
+    return book
+
+
+def _fill(book: Workbook, register: Register, layout: Layout, filters: ReportFilter, *,
+          redact: bool, as_of: dt.date, marking: str, council: str | None, max_rows: int
+          ) -> tuple[int, int, tuple[str, ...]]:
+    merged = layout.merged
+    plan = plan_of(merged)
+    formats = Formats(book, grade_palette(plan.grade_kind))
+    page = PageSetup(report_title(merged, council), marking)
+    summary_ws = book.add_worksheet("Summary")
+    completion, moderation = (Sheet(book, formats, title, page=page)
+                              for title in ("Completion", "Moderation"))
+    sheets = AuditSheets(book, formats, merged, page=page, redact=redact, as_of=as_of,
+                         done=actions_done(register), max_rows=max_rows,
+                         show_form=layout.several)
+    stats = Stats(merged, redact=redact)
+    briefing = BriefingBuilder(merged, filters=filters, as_of=as_of, redact=redact,
+                               marking=marking, council=council)
+    failures = failed_files(register)
+    sheets.add_failures(failures)
+    ids = current_audit_ids(register, filters, form=merged)
+    for audit in iter_current(register, ids):
+        own, notice = layout.reading(audit.record)
+        stats.add(audit, form=own)
+        briefing.add(audit, form=own)
+        sheets.add(audit, form=own, notice=notice)
+    sheets.add_warnings(d.line() for d in possible_duplicates(register, merged))
+    responses = sheets.close()
+    sent = [a for a in allocations(register) if filters.in_dates(a.start_date)]
+    write_completion(completion, stats, sent, audit_keys(register), as_of)
+    write_moderation(moderation, stats)
+    completion.close()
+    moderation.close()
+    notes = [("Files not read as audits", f"{len(failures)}; see Problems")] if failures else []
+    if layout.several:
+        notes.append(("Forms that read the audits", ", ".join(f"{n} {v}" for n, v in
+                                                               layout.named)
+                      + "; fields line up by id and the Audits sheet names each audit's form"))
+    if len(responses) > 1:
+        notes.append(("Responses sheets", f"Responses passed Excel's limit of {max_rows:,} rows "
+                      f"a sheet and continues on {', '.join(responses[1:])}"))
+    write_briefing_sheet(book, summary_ws, briefing.finish(register, notes))
+    return stats.audits, len(failures), tuple(responses)
