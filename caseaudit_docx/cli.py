@@ -395,8 +395,7 @@ def ingest(paths: tuple[Path, ...], db: Path, forms: tuple[Form, ...], jobs: int
 def report(output: Path | None, date_from: str | None, date_to: str | None, team: str | None,
            category: str | None, redact: bool, force: bool, as_of: dt.date | None,
            marking: str, forms: tuple[Form, ...], html: Path | None, db: Path) -> None:
-    """Write the Excel workbook of the register's current audits, the briefing as an HTML
-    page (--html), or both.
+    """Write the workbook, the HTML briefing (--html), or both.
 
     Audits read by several versions of a form (give --form for each; bundled ones are found
     by name) are lined up by field id, and the Audits sheet names each audit's form.

@@ -13,6 +13,7 @@ from caseaudit_docx.errors import InputError, NotAFormError, OutputError, Regist
 from caseaudit_docx.extract.extract import extract_bytes, extract_file
 from caseaudit_docx.generate import outputs
 from caseaudit_docx.generate.generate import PreparedTemplate, generate_forms, prepare_template
+from caseaudit_docx.generate.identity import FormIdentity
 from caseaudit_docx.generate.template import build_template
 from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.model.matching import header_fields
@@ -324,21 +325,22 @@ def test_a_failed_run_leaves_nothing_behind(tmp_path: Path, cases: Path,
     real = PreparedTemplate.render
     calls: list[int] = []
 
-    def failing(self: PreparedTemplate, values: dict[str, str]) -> bytes:
+    def failing(self: PreparedTemplate, values: dict[str, str],
+                identity: FormIdentity | None = None) -> bytes:
         calls.append(1)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(self, values)
+        return real(self, values, identity)
 
     monkeypatch.setattr(PreparedTemplate, "render", failing)
     out = tmp_path / "out"
-    with pytest.raises(KeyboardInterrupt):
-        generate_forms(cases, out)
+    with pytest.raises(KeyboardInterrupt):  # in this process, where the patch is
+        generate_forms(cases, out, jobs=1)
     assert not out.exists()  # the folder it made, empty again, is gone too
     out.mkdir()
     calls.clear()
     with pytest.raises(KeyboardInterrupt):
-        generate_forms(cases, out)
+        generate_forms(cases, out, jobs=1)
     assert list(out.iterdir()) == []
 
 

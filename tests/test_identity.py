@@ -22,7 +22,7 @@ from caseaudit_docx.generate.identity import new_identity
 from caseaudit_docx.model.description import bundled_form, load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.register.ingest import ingest
-from caseaudit_docx.register.read import current_audit_ids, history, iter_current
+from caseaudit_docx.register.read import allocations, current_audit_ids, history, iter_current
 from caseaudit_docx.register.store import Register
 from samples import wordfill
 
@@ -305,3 +305,25 @@ def test_the_register_records_the_form_id_each_allocated_form_carries(
         recorded = dict(register.conn.execute("SELECT case_text, form_id FROM allocations"))
     assert len(set(carried.values())) == 20 and None not in carried.values()
     assert recorded == carried
+
+
+@pytest.mark.parametrize("form", [V32, OTHER], ids=["v3.2", "other"])
+@pytest.mark.parametrize("keep_id", [True, False], ids=["with-id", "id-removed"])
+def test_an_allocation_is_returned_by_its_form_id_after_a_corrected_start_date(
+        tmp_path: Path, form: Form, keep_id: bool) -> None:
+    """Completion counts a form whose start date was corrected as returned, by its form id;
+    without the id the corrected identity no longer matches the allocation."""
+    cases = tmp_path / "cases.csv"
+    cases.write_text(V32_CSV if form is V32 else OTHER_CSV, encoding="utf-8")
+    settings = {"auditor": "Jo Example"} if form is V32 else {}
+    db = tmp_path / "r.db"
+    [generated] = generate_forms(cases, tmp_path / "out", settings=settings, form=form,
+                                 db=db, jobs=1).forms
+    corrected = _fill(generated.path.read_bytes(), form, {_start(form): "04/03/2024"},
+                      "2024-03-12T10:00:00Z")
+    returned = tmp_path / "returned.docx"
+    returned.write_bytes(corrected if keep_id else _without_form_id(corrected))
+    assert _ingest(returned, db, form).new == 1
+    with Register.open(db) as register:
+        [allocation] = allocations(register)
+    assert allocation.returned is keep_id

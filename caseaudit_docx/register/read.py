@@ -150,7 +150,12 @@ class FailedFile:
 
 @dataclass(frozen=True)
 class AllocationRow:
-    """An allocation as the Completion sheet reads it; ``key`` as :func:`audit_key` gives."""
+    """An allocation as the Completion sheet reads it; ``key`` as :func:`audit_key` gives.
+
+    ``returned`` says whether a returned form answers it: the audit carrying the generated
+    form's id (whatever its case, auditor or start date became), else an audit of its case
+    with, where the allocation names them, its auditor and start date (:func:`allocations`).
+    """
 
     case: str
     auditor: str | None
@@ -158,6 +163,8 @@ class AllocationRow:
     file_name: str | None
     generated_at: str
     key: tuple[str, str, str]
+    form_id: str | None = None
+    returned: bool = False
 
 
 def _load(value: str | None) -> object:
@@ -343,13 +350,28 @@ def failed_files(register: Register) -> list[FailedFile]:
 
 
 def allocations(register: Register) -> list[AllocationRow]:
-    """Audits sent out by ``caseaudit generate --db``, oldest first."""
-    return [AllocationRow(case=case, auditor=auditor, start_date=start,
-                          file_name=name, generated_at=when, key=(case_key, auditor_key, key))
-            for case, auditor, start, name, when, case_key, auditor_key, key
+    """Audits sent out by ``caseaudit generate --db``, oldest first, each saying whether it
+    has been returned (the one rule for that: see :class:`AllocationRow`)."""
+    form_ids = {row[0] for row in register.conn.execute(
+        "SELECT form_id FROM audits WHERE form_id IS NOT NULL")}
+    by_case: dict[str, list[tuple[str, str, str]]] = {}
+    for identity in audit_keys(register):
+        by_case.setdefault(identity[0], []).append(identity)
+
+    def returned(form_id: str | None, key: tuple[str, str, str]) -> bool:
+        case, auditor, start = key
+        return (form_id is not None and form_id in form_ids) or any(
+            (not auditor or a[1] == auditor) and (not start or a[2] == start)
+            for a in by_case.get(case, ()))
+
+    return [AllocationRow(case=case, auditor=auditor, start_date=start, file_name=name,
+                          generated_at=when, key=(case_key, auditor_key, key), form_id=form_id,
+                          returned=returned(form_id, (case_key, auditor_key, key)))
+            for case, auditor, start, name, when, case_key, auditor_key, key, form_id
             in register.conn.execute(
                 "SELECT case_text, auditor_text, start_date, file_name, generated_at,"
-                " case_key, auditor_key, start_key FROM allocations ORDER BY generated_at, id")]
+                " case_key, auditor_key, start_key, form_id FROM allocations"
+                " ORDER BY generated_at, id")]
 
 
 def audit_keys(register: Register) -> list[tuple[str, str, str]]:

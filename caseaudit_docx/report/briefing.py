@@ -20,11 +20,10 @@ from typing import Any
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.kinds import Kind
 from caseaudit_docx.model.normalise import NA
-from caseaudit_docx.register.read import CurrentAudit, ReportFilter, allocations, audit_keys
+from caseaudit_docx.register.read import CurrentAudit, ReportFilter, allocations
 from caseaudit_docx.register.store import Register
 from caseaudit_docx.report.plan import plan_of, text_of, value_of
 from caseaudit_docx.report.redact import scrub_for
-from caseaudit_docx.report.summary import allocation_returned
 
 __all__ = ["Agreement", "Briefing", "BriefingBuilder", "Category", "Grade", "Quarter",
            "QuestionRank", "Share", "TeamRow", "grades_worst_first"]
@@ -381,11 +380,7 @@ class BriefingBuilder:
 
     def _outstanding(self, register: Register) -> tuple[int, int]:
         sent = [a for a in allocations(register) if self.filters.in_dates(a.start_date)]
-        by_case: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for key in audit_keys(register):
-            by_case[key[0]].append(key)
-        missing = [a for a in sent if not allocation_returned(a.key, by_case[a.key[0]])]
-        return len(sent), len(missing)
+        return len(sent), sum(1 for a in sent if not a.returned)
 
     def _period(self) -> str:
         start, end = self.filters.date_from, self.filters.date_to

@@ -8,7 +8,6 @@ stream past; these sheets are written at the end. The Summary itself is the brie
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 
 from caseaudit_docx.register.read import AllocationRow
@@ -16,20 +15,12 @@ from caseaudit_docx.report.cells import Col, Sheet
 from caseaudit_docx.report.sheets import field_col, iso_date
 from caseaudit_docx.report.stats import NOT_CLEAR, Stats, mean
 
-__all__ = ["NOT_RETURNED", "Stats", "allocation_returned", "write_completion",
+__all__ = ["NOT_RETURNED", "Stats", "write_completion",
            "write_moderation"]
 
 #: Allocations not yet returned: the Completion measure, and (capitalised) the table that
 #: lists them. (Not a grade, whatever a form's grades are called.)
 NOT_RETURNED = "not yet returned"
-
-def allocation_returned(key: tuple[str, str, str], audits: Sequence[tuple[str, str, str]]) -> bool:
-    """An allocation is returned when an audit has its case and, where the allocation names
-    them, its auditor and start date."""
-    case, auditor, start = key
-    return any(a[0] == case and (not auditor or a[1] == auditor) and (not start or a[2] == start)
-               for a in audits)
-
 
 def _identity_cols(stats: Stats, *, dated: bool) -> list[Col]:
     """The case and the auditor (and the start date) as the figures' tables head them."""
@@ -41,12 +32,9 @@ def _identity_cols(stats: Stats, *, dated: bool) -> list[Col]:
 
 
 def write_completion(sheet: Sheet, stats: Stats, allocations: Sequence[AllocationRow],
-                     audit_keys: Sequence[tuple[str, str, str]], as_of: dt.date) -> None:
+                     as_of: dt.date) -> None:
     """Audits sent out against those returned, and how complete each returned form is."""
-    by_case: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for key in audit_keys:
-        by_case[key[0]].append(key)
-    outstanding = [a for a in allocations if not allocation_returned(a.key, by_case[a.key[0]])]
+    outstanding = [a for a in allocations if not a.returned]
     shares = [row[-2] for row in stats.answered]
     totals = [
         ("allocated (caseaudit generate --db)", len(allocations)),

@@ -32,7 +32,6 @@ from caseaudit_docx.register.read import (
     ReportFilter,
     actions_done,
     allocations,
-    audit_keys,
     current_audit_ids,
     current_forms,
     failed_files,
@@ -264,7 +263,7 @@ def _fill(book: Workbook, register: Register, layout: Layout, filters: ReportFil
     sheets.add_warnings(d.line() for d in possible_duplicates(register, merged))
     responses = sheets.close()
     sent = [a for a in allocations(register) if filters.in_dates(a.start_date)]
-    write_completion(completion, stats, sent, audit_keys(register), as_of)
+    write_completion(completion, stats, sent, as_of)
     write_moderation(moderation, stats)
     completion.close()
     moderation.close()
