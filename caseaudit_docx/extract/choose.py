@@ -158,4 +158,4 @@ def extract_best(package: DocxPackage, forms: Sequence[Form]) -> Record:
 
 def extract_best_file(path: str | Path, forms: Sequence[Form]) -> Record:
     """:func:`extract_best` of the file at ``path`` (never written to)."""
-    return extract_best(read_package(path), forms)
+    return extract_best(read_package(path, text_only=True), forms)

@@ -42,7 +42,7 @@ def extract_file(path: str | Path, *, form: Form | None = None,
     """
     path = Path(path)
     if path.suffix.lower() not in OPENED_BY_LEGACY:
-        return extract_package(read_package(path), form=form, forms=forms)
+        return extract_package(read_package(path, text_only=True), form=form, forms=forms)
     package, problems = open_form(path)
     record = extract_package(package, form=form, forms=forms)
     return dataclasses.replace(record, problems=(*record.problems, *problems)) if problems \
@@ -146,7 +146,8 @@ def read_form_bytes(path: str | Path) -> bytes:
 def extract_bytes(data: bytes, path: str | Path, *, form: Form | None = None,
                   forms: Sequence[Form] | None = None) -> Record:
     """Read a form already in memory; ``path`` names it in the record and in errors."""
-    return extract_package(read_package_bytes(data, path), form=form, forms=forms)
+    return extract_package(read_package_bytes(data, path, text_only=True), form=form,
+                           forms=forms)
 
 
 def extract_package(package: DocxPackage, *, form: Form | None = None,

@@ -272,10 +272,15 @@ def keep_row_on_one_page(tr: etree._Element) -> None:
     _properties(tr, "w:trPr").append(_el("w:cantSplit"))
 
 
+#: The sides a paragraph border needs to be a box, and the border values that draw no line.
+_BOX_SIDES = ("top", "left", "bottom", "right")
+_NO_LINE = frozenset({"nil", "none"})
+
+
 def box_paragraph(p: etree._Element, colour: str = "808080") -> None:
     """Draw a thin border round a paragraph (the placeholder logo area)."""
     border = _el("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
+    for side in _BOX_SIDES:
         _sub(border, f"w:{side}", val="single", sz="6", space="4", color=colour)
     _insert_in_order(_properties(p, "w:pPr"), border, _AFTER_P_BDR)
 
@@ -350,14 +355,26 @@ _LINE_HEIGHT = 1.15
 _DEFAULT_SIZE_PT = 10.0
 
 
+def is_box(border: etree._Element) -> bool:
+    """Whether a ``w:pBdr`` draws a line on all four sides of its paragraph (a box), not a
+    rule above or below it (a council's header may underline its address: that is no box)."""
+    for side in _BOX_SIDES:
+        line = border.find(qn(f"w:{side}"))
+        if line is None or (line.get(qn("w:val")) or "nil") in _NO_LINE:
+            return False
+    return True
+
+
 def logo_box(header: etree._Element) -> tuple[etree._Element, float] | None:
     """The paragraph of ``header`` (a ``w:hdr``) drawn as a box, where the logo goes (the
-    template builder's logo area: a paragraph with a border, whatever it says), and the height
-    of its contents in points (its lines of text and the border's spacing); None without one."""
+    template builder's logo area: a paragraph with a border on all four sides, whatever it
+    says), and the height of its contents in points (its lines of text and the border's
+    spacing); None without one. A paragraph bordered on fewer sides is not a box, and its text
+    is never the logo's to replace."""
     for paragraph in header.iter(qn("w:p")):
         props = paragraph.find(qn("w:pPr"))
         border = props.find(qn("w:pBdr")) if props is not None else None
-        if border is None:
+        if border is None or not is_box(border):
             continue
         lines = 1 + sum(1 for _ in paragraph.iter(qn("w:br")))
         sizes = [int(value) / 2 for sz in paragraph.iter(qn("w:sz"))

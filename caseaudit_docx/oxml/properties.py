@@ -89,8 +89,8 @@ def new_form_id() -> str:
 def w3cdtf(moment: dt.datetime) -> str:
     """A time as the core properties write it (W3CDTF, UTC, whole seconds)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _serialise(root: etree._Element) -> bytes:
