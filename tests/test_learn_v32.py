@@ -31,7 +31,7 @@ def test_based_on_v32_gives_the_bundled_description_exactly(plain_tagged: bool) 
 def test_the_typed_template_is_learned_with_its_control_types() -> None:
     learned = learn_form(TAGGED.read_bytes(), based_on=bundled_form()).form
     typed = {f.id: f.control_type for f in learned.fields if f.control_type != "richText"}
-    assert typed and set(typed.values()) == {"dropDownList", "date"}
+    assert typed and set(typed.values()) == {"dropDownList", "comboBox", "date"}
     assert all(learned.by_id[f].kind.type in ("choice", "yes_no", "number", "date")
                for f in typed)
     # building the learned description again gives the same typed template

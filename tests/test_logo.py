@@ -139,3 +139,78 @@ def test_generate_puts_the_logo_in_every_form(name: str, tmp_path: Path) -> None
         assert len(list(header.iter(f"{{{A}}}blip"))) == 1
         assert build.logo_box(header) is None
         assert qn("w:drawing") in {el.tag for el in header.iter()}
+
+
+def _rule_box(blank: bytes, sides: tuple[str, ...], text: str) -> bytes:
+    """``blank`` with its logo box bordered on ``sides`` only and saying ``text``: a council's
+    header line (an address ruled underneath), not a box."""
+    document = docx.Document(io.BytesIO(blank))
+    found = build.logo_box(document.sections[0].header.part.element)
+    assert found is not None
+    paragraph, _ = found
+    border = paragraph.find(f"{qn('w:pPr')}/{qn('w:pBdr')}")
+    for side in list(border):
+        if etree.QName(side).localname not in sides:
+            border.remove(side)
+    for t in paragraph.iter(qn("w:t")):
+        t.text = ""
+    next(paragraph.iter(qn("w:t"))).text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+ADDRESS = "Children's Services, 1 Fictional Street, Exampleton"
+
+
+@pytest.mark.parametrize("sides", [("bottom",), ("top", "bottom"), ("top", "left", "bottom")])
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_a_ruled_header_line_is_no_box_and_is_refused(name: str, sides: tuple[str, ...],
+                                                      tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png(20, 10))
+    ruled = _rule_box(build_template(form=FORMS[name]), sides, ADDRESS)
+    assert build.logo_box(_header(ruled)) is None
+    with pytest.raises(InputError) as error:
+        with_logo(ruled, read_logo(logo), where="council.docx")
+    message = str(error.value)
+    assert message.startswith("council.docx: has no logo box") and "\n" not in message
+    assert "all four sides" in message
+
+
+def test_generate_refuses_a_template_without_a_box_in_one_line(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png(20, 10))
+    template = tmp_path / "council.docx"
+    template.write_bytes(_rule_box(build_template(council=None), ("bottom",), ADDRESS))
+    form = FORMS["v3.2"]
+    cases = tmp_path / "cases.csv"
+    cases.write_text(f"{form.field(form.roles.case).question}\nX-1\n", "utf-8")
+    result = CliRunner().invoke(cli, ["generate", str(cases), "-o", str(tmp_path / "out"),
+                                      "--template", str(template), "--logo", str(logo),
+                                      "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "council.docx: has no logo box" in lines[0], result.output
+    assert not list((tmp_path / "out").glob("*.docx"))
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_a_ruled_address_above_the_box_keeps_its_text(name: str, tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png(30, 10))
+    document = docx.Document(io.BytesIO(build_template(form=FORMS[name])))
+    header = document.sections[0].header
+    address = header.paragraphs[0].insert_paragraph_before(ADDRESS)
+    build.box_paragraph(address._p)
+    border = address._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}")
+    for side in list(border):
+        if etree.QName(side).localname != "bottom":
+            border.remove(side)
+    out = io.BytesIO()
+    document.save(out)
+    header_xml = _header(with_logo(out.getvalue(), read_logo(logo), where="council.docx"))
+    first = next(header_xml.iter(qn("w:p")))
+    assert "".join(first.itertext()) == ADDRESS  # the ruled address is kept, rule and all
+    assert first.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}") is not None
+    assert len(list(header_xml.iter(f"{{{A}}}blip"))) == 1  # the logo went in the box

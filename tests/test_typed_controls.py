@@ -1,20 +1,30 @@
-"""Typed controls in the template and generated forms: drop-down lists for choices, date
-pickers for dates, rich text for notes, all run level with grey placeholders; ``plain`` keeps
-the council's all-plain look. Filled the way Word fills them, every value reads back."""
+"""Typed controls in the template and generated forms: drop-down lists for choices (with the
+form's own N/A wording where its description gives one), combo boxes for scores (a list that
+still takes "N/A" typed), date pickers for dates, rich text for notes, all run level with grey
+placeholders; ``plain`` keeps the council's all-plain look. Filled the way Word fills them,
+every value reads back."""
 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
 
 from caseaudit_docx.extract.extract import extract_bytes
 from caseaudit_docx.generate.template import build_template, control_type
-from caseaudit_docx.model.description import bundled_form, load_form
+from caseaudit_docx.model.description import (
+    bundled_form,
+    form_from_data,
+    form_to_json,
+    load_form,
+)
 from caseaudit_docx.model.form import Answer, Form
+from caseaudit_docx.model.normalise import NA
 from caseaudit_docx.oxml.ns import qn
 from samples import wordfill
 
@@ -24,7 +34,29 @@ FORMS = {
     "v3.2": bundled_form(),
     "other": load_form(ROOT / "tests" / "forms" / "other-council-1.0.json"),
 }
-LISTED = {"choice", "yes_no", "number"}
+LISTED = {"choice", "yes_no"}
+COMBO = {"number"}
+#: The description files themselves: the N/A wording a list offers must be theirs.
+DESCRIPTIONS = {
+    "v3.2": ROOT / "caseaudit_docx" / "model" / "forms" / "case-audit-3.2.json",
+    "other": ROOT / "tests" / "forms" / "other-council-1.0.json",
+}
+
+
+def _with_a_mark(form: Form) -> Form:
+    """``form`` (one with no number kind) with a 0-10 mark in place of its first judgement,
+    so scores are tried on a second form."""
+    data: dict[str, Any] = json.loads(form_to_json(form))
+    data["kinds"]["mark"] = {"type": "number", "noun": "mark", "minimum": 0, "maximum": 10}
+    cell = next(c for b in data["blocks"] for r in b.get("rows", ()) for c in r["cells"]
+                if c.get("kind") not in (None, "text", "date", "tick")
+                and not c.get("control_type"))
+    cell["kind"] = "mark"
+    return form_from_data(data)
+
+
+#: Forms with score fields: v3.2's own, and the other council's form given a mark.
+SCORED = {"v3.2": FORMS["v3.2"], "other": _with_a_mark(FORMS["other"])}
 
 
 def _document(data: bytes) -> etree._Element:
@@ -55,12 +87,17 @@ def test_each_control_is_typed_by_its_kind(name: str) -> None:
         described = answers[fid].control_type
         assert sdt.getparent().tag == qn("w:p"), fid  # run level, inside the cell's paragraph
         listing = pr.find(qn("w:dropDownList"))
+        combo = pr.find(qn("w:comboBox"))
         date = pr.find(qn("w:date"))
-        if described == "richText" and kind.type in LISTED:
-            items = listing.findall(qn("w:listItem"))
+        if described == "richText" and kind.type in LISTED | COMBO:
+            # a score takes typed text too ("N/A"): a combo box, never a drop-down list
+            chosen, other = (combo, listing) if kind.type in COMBO else (listing, combo)
+            assert other is None, fid
+            items = chosen.findall(qn("w:listItem"))
+            offered = [*kind.values, *([kind.na] if kind.na else [])]
             assert [(i.get(qn("w:displayText")), i.get(qn("w:value"))) for i in items] == [
-                (v, v) for v in kind.values], fid
-            seen.add("list")
+                (v, v) for v in offered], fid
+            seen.add("combo" if kind.type in COMBO else "list")
         elif described == "richText" and kind.type == "date":
             assert date.get(qn("w:fullDate")) is None  # blank: no stored date
             assert [(c.tag, c.get(qn("w:val"))) for c in date] == [
@@ -68,11 +105,13 @@ def test_each_control_is_typed_by_its_kind(name: str) -> None:
                 (qn("w:storeMappedDataAs"), "date"), (qn("w:calendar"), "gregorian")]
             seen.add("date")
         elif described == "richText":  # notes and other text: rich text, no type element
-            assert listing is None and date is None and pr.find(qn("w:text")) is None, fid
+            assert listing is None and combo is None and date is None, fid
+            assert pr.find(qn("w:text")) is None, fid
             seen.add("text")
         else:
             assert control_type(answers[fid], form) == described  # as the description says
-    assert seen == {"list", "date", "text"}
+    has_number = any(f.kind.type in COMBO for f in form.fields if f.control)
+    assert seen == {"list", "date", "text", *(["combo"] if has_number else [])}
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))
@@ -197,3 +236,79 @@ def test_the_cli_writes_typed_or_plain(tmp_path: Path) -> None:
     assert lists and all(
         plain[f].find(f"{qn('w:sdtPr')}/{qn('w:dropDownList')}") is None for f in lists)
     assert (tmp_path / "plain.docx").read_bytes() == build_template(plain=True)
+
+
+def _sdt_pr(data: bytes) -> dict[str, etree._Element]:
+    return {fid: sdt.find(qn("w:sdtPr")) for fid, sdt in _controls(data).items()}
+
+
+@pytest.mark.parametrize("name", sorted(SCORED))
+def test_a_score_is_a_combo_box_that_takes_na_typed(name: str) -> None:
+    form = SCORED[name]
+    blank = build_template(form=form)
+    pr = _sdt_pr(blank)
+    scores = [f for f in form.fields if f.control and f.kind.type == "number"
+              and _answers(form)[f.id].control_type == "richText"]
+    assert scores
+    for fld in scores:  # Word and LibreOffice let a combo box take text beyond its items
+        assert pr[fld.id].find(qn("w:comboBox")) is not None, fld.id
+        assert pr[fld.id].find(qn("w:dropDownList")) is None, fld.id
+    written = ("N/A", "Not applicable", "n/a - no siblings")  # as the auditors of sample 11
+    answers, modes, expected = {}, {}, {}
+    for index, fld in enumerate(scores):
+        if index % 2:
+            value = fld.kind.values[index % len(fld.kind.values)]
+            answers[fld.id], modes[fld.id], expected[fld.id] = value, "choose", int(value)
+        else:
+            answers[fld.id], modes[fld.id] = written[index // 2 % len(written)], "typed"
+            expected[fld.id] = NA
+    filled = wordfill.fill_form(blank, answers, modes=modes, form=form)
+    record = extract_bytes(filled, "filled.docx", form=form)
+    assert {fid: record.fields[fid].value for fid in expected} == expected
+    assert {fid: record.fields[fid].text for fid in answers} == answers
+    assert not [p for p in record.problems if p.field in expected]
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_a_list_offers_the_forms_own_na_wording(name: str) -> None:
+    form = FORMS[name]
+    kinds = json.loads(DESCRIPTIONS[name].read_text("utf-8"))["kinds"]
+    pr = _sdt_pr(build_template(form=form))
+    offered, without = set(), set()
+    for fld in form.fields:
+        listing = pr[fld.id].find(qn("w:dropDownList")) if fld.id in pr else None
+        if listing is None:
+            continue
+        shown = [i.get(qn("w:displayText")) for i in listing.iter(qn("w:listItem"))]
+        wording = kinds[fld.kind.name].get("na")
+        if wording:
+            assert shown == [*fld.kind.values, wording], fld.id
+            offered.add(wording)
+        else:
+            assert shown == list(fld.kind.values), fld.id
+            without.add(fld.kind.name)
+    assert offered  # each form says N/A its own way ("Not applicable", "N/A")
+    assert name == "v3.2" or without  # and a kind that gives no wording offers none
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_choosing_the_na_item_reads_as_na(name: str) -> None:
+    form = FORMS[name]
+    data: dict[str, Any] = json.loads(form_to_json(form))
+    for kind in data["kinds"].values():  # the wording is the description's: change it there
+        if kind.get("na"):
+            kind["na"] = "N.A. (see notes)"
+    changed = form_from_data(data)
+    blank = build_template(form=changed)
+    lists = [f for f in changed.fields if f.kind.na
+             and control_type(_answers(changed)[f.id], changed) == "dropDownList"]
+    assert lists
+    pr = _sdt_pr(blank)
+    assert all(pr[f.id].find(f".//{qn('w:listItem')}[last()]").get(qn("w:value"))
+               == "N.A. (see notes)" for f in lists)
+    answers = {f.id: "N.A. (see notes)" for f in lists}
+    filled = wordfill.fill_form(blank, answers, modes=dict.fromkeys(answers, "choose"),
+                                form=changed)
+    record = extract_bytes(filled, "filled.docx", form=changed)
+    assert {f: record.fields[f].value for f in answers} == dict.fromkeys(answers, NA)
+    assert not [p for p in record.problems if p.field in answers]

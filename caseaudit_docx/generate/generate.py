@@ -439,7 +439,7 @@ def _record(db: str | Path, batch: Sequence[tuple[Case, Mapping[str, str]]],
     too (a replaced file cannot be brought back, so one written with --force stays)."""
     from caseaudit_docx.register.store import Allocation, record_allocations
 
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     roles = form.roles
     allocations = [
         Allocation(case.case,  # the identity: the form's case, auditor and start date

@@ -16,7 +16,7 @@ from caseaudit_docx.oxml.properties import new_form_id
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class FormIdentity:
     @property
     def generated_iso(self) -> str:
         """The generation time as the register writes times ("2024-03-01T09:30:00Z")."""
-        return self.generated_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.generated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_identity(when: dt.datetime | None = None) -> FormIdentity:

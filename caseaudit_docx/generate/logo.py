@@ -1,10 +1,12 @@
 """The council's logo in a form's header, in place of the template's logo box.
 
-Our template draws a box at the top right of the page header where the logo goes (a bordered
-paragraph, whatever its wording says). ``--logo`` on ``template`` and ``generate`` puts a PNG or
-JPEG image there instead: the box's text and border go, and the picture is scaled (aspect ratio
-kept) to the box's height, so the header keeps its size on every page. python-docx places the
-picture (``Run.add_picture``); :mod:`caseaudit_docx.oxml.build` finds the box.
+Our template draws a box at the top right of the page header where the logo goes (a paragraph
+with a border on all four sides, whatever its wording says; a paragraph ruled above or below
+only, such as a council's underlined address, is not one, and its text is kept). ``--logo`` on
+``template`` and ``generate`` puts a PNG or JPEG image there instead: the box's text and border
+go, and the picture is scaled (aspect ratio kept) to the box's height, so the header keeps its
+size on every page. python-docx places the picture (``Run.add_picture``);
+:mod:`caseaudit_docx.oxml.build` finds the box.
 """
 
 from __future__ import annotations
@@ -83,8 +85,9 @@ def put_logo(document: docx.document.Document, logo: Logo, *,
                              path=logo.path) from None
         placed = True
     if not placed:
-        raise InputError("has no logo box in its page header to put the logo in (a bordered "
-                         "paragraph, as `caseaudit template` draws one)", path=where)
+        raise InputError("has no logo box in its page header to put the logo in (a paragraph "
+                         "with a border on all four sides, as `caseaudit template` draws one)",
+                         path=where)
 
 
 def with_logo(data: bytes, logo: Logo, *, where: str | Path | None = None) -> bytes:

@@ -4,12 +4,15 @@ python-docx lays out the page, styles, paragraphs and tables; :mod:`caseaudit_do
 adds what python-docx has no API for (content controls, shading, the glossary).
 
 Every answer cell that holds a control gets a typed control by default, chosen from the field's
-kind: a drop-down list of the kind's canonical values for a choice (grades, levels, yes/no,
-scores), a date picker (dd/MM/yyyy, en-GB, storing the date) for a date, a rich-text control
-for text (notes: Enter works); an answer whose description names another ``control_type`` gets
-that one. Each control sits inside the cell's paragraph (run level): a LibreOffice save keeps
-tracked changes and the grey placeholder there, and turns both into plain black text in a
-block-level control (measured, see the README). ``plain`` builds the council's own look
+kind: a drop-down list of the kind's canonical values for a choice (grades, levels, yes/no), a
+combo box of them for a score (a number kind: the list offers the numbers, and the auditor may
+still type N/A on a question that does not apply), a date picker (dd/MM/yyyy, en-GB, storing
+the date) for a date, a rich-text control for text (notes: Enter works). A list also offers
+the form's own wording for N/A where its description gives one (the kind's ``na``). An
+answer whose description names another ``control_type`` gets that one. Each control sits
+inside the cell's paragraph (run level): a LibreOffice save keeps tracked changes and the
+grey placeholder there, and turns both into plain black text in a block-level control
+(measured, see the README). ``plain`` builds the council's own look
 instead: every control as its description says (rich text by default), block level around the
 cell's paragraph, as the council's copies have them.
 
@@ -42,6 +45,7 @@ from caseaudit_docx.generate.logo import put_logo, read_logo
 from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Answer, Form, Label, Paragraph, Table
+from caseaudit_docx.model.kinds import Kind
 from caseaudit_docx.oxml import build
 
 #: ``council=`` for the form's own default text of its variables.
@@ -50,12 +54,16 @@ DEFAULTS = ""
 DEFAULT_CONTROL = "richText"
 #: The kind types whose fields get a drop-down list of the kind's values (one value each;
 #: a multi-choice field holds several, so it stays text).
-LISTED_TYPES = frozenset({"choice", "yes_no", "number"})
+LISTED_TYPES = frozenset({"choice", "yes_no"})
+#: The kind types whose fields get a combo box of the kind's values: a list that still takes
+#: typed text, since a drop-down list refuses anything but its items and auditors answer a
+#: score "N/A" or "Not applicable" where the question does not apply.
+COMBO_TYPES = frozenset({"number"})
 
 HEADING_FILL = "D9E2F3"  # pale blue, as the council's form shades its heading rows
 FONT = "Arial"
 #: Fixed document dates, so that building the template twice gives the same file.
-_BUILT = dt.datetime(2019, 10, 1, tzinfo=dt.timezone.utc)
+_BUILT = dt.datetime(2019, 10, 1, tzinfo=dt.UTC)
 
 
 def build_template(
@@ -241,15 +249,25 @@ def _fill_label(cell: docx.table._Cell, label: Label, values: dict[str, str]) ->
 def control_type(answer: Answer, form: Form, *, plain: bool = False) -> str:
     """The Word control type an answer cell gets: its description's ``control_type`` when that
     names one or ``plain`` asks for the council's look; else one chosen from its kind (a list of
-    the kind's values for a choice or a bounded number, a date picker for a date)."""
+    the kind's values for a choice, a combo box of them for a bounded number, a date picker
+    for a date)."""
     if plain or answer.control_type != DEFAULT_CONTROL:
         return answer.control_type
     kind = form.kinds[answer.kind]
     if kind.type in LISTED_TYPES and kind.values:
         return "dropDownList"
+    if kind.type in COMBO_TYPES and kind.values:
+        return "comboBox"
     if kind.type == "date":
         return "date"
     return DEFAULT_CONTROL
+
+
+def list_items(kind: Kind) -> tuple[str, ...]:
+    """A list control's items for ``kind``: its canonical values, then the form's own wording
+    for "not applicable" when its description gives one (the kind's ``na``), so that N/A can be
+    chosen from a drop-down list, which takes nothing but its items."""
+    return (*kind.values, kind.na) if kind.na else kind.values
 
 
 def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeholder: str,
@@ -264,7 +282,7 @@ def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeh
             placeholder=placeholder,
             tag=answer.field if tagged else None,
             alias=answer.alias if tagged else None,
-            items=form.kinds[answer.kind].values,
+            items=list_items(form.kinds[answer.kind]),
             date_format=answer.date_format,
         )
         build.put_in_cell_paragraph(cell._tc, inline)

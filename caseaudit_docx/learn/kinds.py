@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from caseaudit_docx.model.kinds import OPTION_TYPES, Kind, Option
 from caseaudit_docx.model.matching import label_key
+from caseaudit_docx.model.readers import reads_as_na
 from caseaudit_docx.oxml.layout import ControlLayout, ListItem
 
 from .vocabulary import Vocabulary
@@ -50,8 +52,14 @@ def kind_from_control(control: ControlLayout | None, vocab: Vocabulary) -> Kind 
 
 
 def kind_from_list(items: Sequence[ListItem], vocab: Vocabulary) -> Kind:
-    """A drop-down's kind: the known scale its items are, else a choice of those items."""
-    shown = [i for i in items if i.display.strip() and not _is_prompt(i, vocab)]
+    """A drop-down's kind: the known scale its items are, else a choice of those items. An
+    item that says N/A ("Not applicable") is no option: every kind reads N/A, and the item
+    becomes the kind's ``na`` wording, so the list is built again as it was."""
+    listed = [i for i in items if i.display.strip() and not _is_prompt(i, vocab)]
+    shown = [i for i in listed if not reads_as_na(i.display)]
+    na = next((i.display for i in listed if reads_as_na(i.display)), None)
+    if shown and na is not None:
+        return replace(kind_from_list(shown, vocab), na=na)
     known = _known_by_values([i.display for i in shown], vocab)
     if known is not None:
         return known

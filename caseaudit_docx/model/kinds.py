@@ -76,6 +76,10 @@ class Kind:
     positive: tuple[str, ...] = ()
     positive_label: str | None = None
     description: str = field(default="", compare=False)
+    #: The form's own wording for "not applicable" where the form accepts it for this kind
+    #: ("Not applicable"): a typed template's list offers it as an item. Any kind but text
+    #: reads N/A whether or not this is set; it only says what the list offers.
+    na: str | None = None
 
     @property
     def values(self) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ from caseaudit_docx.model.form import (
     Variable,
 )
 from caseaudit_docx.model.kinds import OPTION_TYPES, TYPES, Kind, Option
+from caseaudit_docx.model.readers import compile_kind
 
 FORMAT = "caseaudit-form"
 FORMAT_VERSION = 1
@@ -141,6 +142,7 @@ class Reader:
             positive=self.texts(data, "positive", at),
             positive_label=self.opt_text(data, "positive_label", at),
             description=self.text(data, "description", at, default=""),
+            na=self.opt_text(data, "na", at),
         )
         self.check_kind(kind, at)
         return kind
@@ -170,6 +172,9 @@ class Reader:
         for value in kind.positive:
             if value not in values:
                 raise self.fail(f"{at}.positive", f"{value!r} is not an option")
+        if kind.na is not None and (kind.type == "text" or not compile_kind(kind).is_na(kind.na)):
+            raise self.fail(f"{at}.na", f"{kind.na!r} does not read as N/A" if kind.type != "text"
+                            else "a text kind keeps N/A as written; 'na' is for the other types")
 
     # -- blocks --------------------------------------------------------------------------------
 
@@ -239,7 +244,7 @@ class Reader:
 
 _KIND_KEYS = ("type", "noun", "minimum", "maximum", "out_of", "options", "middle", "expected",
               "example", "negations", "misspellings", "misspelling_cutoff", "qualifiers",
-              "filler", "positive", "positive_label", "description")
+              "filler", "positive", "positive_label", "description", "na")
 _ANSWER_KEYS = ("field", "kind", "alias", "control", "span", "question", "column",
                 "control_type", "date_format", "synonyms")
 

@@ -39,6 +39,14 @@ class Normalised:
 
 # "N/A", "NA", "N.A.", "Not applicable", optionally followed by an explanation ("N/A - baby").
 _NA_RE = re.compile(r"^\W*(?:n\s*/\s*a|n\.a\.?|na|not\s+applicable)(?![\w/])", re.I)
+
+
+def reads_as_na(text: str) -> bool:
+    """Whether ``text`` says "not applicable" ("N/A", "NA", "N.A.", "Not applicable", maybe
+    with an explanation after it), as every kind but text reads it."""
+    return bool(_NA_RE.match(text.strip()))
+
+
 # Words that label an answer on any scale, whatever a form calls its kinds; each kind adds its
 # own noun ("Judgement - ...", "Outcome: ...").
 _LABEL_WORDS = ("answer", "response", "score", "rating")

@@ -94,6 +94,7 @@ def _kind_data(kind: Kind) -> dict[str, Any]:
         "expected": kind.expected, "example": kind.example, "negations": kind.negations,
         "misspellings": dict(kind.misspellings), "qualifiers": kind.qualifiers,
         "filler": kind.filler, "positive": kind.positive, "positive_label": kind.positive_label,
+        "na": kind.na,
     }))
     if kind.misspellings and kind.misspelling_cutoff != 0.9:
         data["misspelling_cutoff"] = kind.misspelling_cutoff
