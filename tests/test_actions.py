@@ -131,3 +131,60 @@ def test_another_forms_actions(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     with pytest.raises(InputError, match=r"action 2 of NB-1 .* is blank"):
         mark_done(db, "NB-1", 2, form=OTHER)
+
+
+V32_CASES = "Case number,Child's name,Audit start date\nCA-1,Alex Example,01/03/2024\n"
+OTHER_CASES = "Case reference,Reviewer,Date of review\nNB-1,Jo Reviewer,01/03/2024\n"
+
+
+@pytest.mark.parametrize("form", [FORM, OTHER], ids=["v3.2", "other"])
+def test_a_row_added_beyond_the_forms_actions_can_be_done(tmp_path: Path, form: Any) -> None:
+    """An auditor adds a row after the form's last action (sample 12's eleventh): the Actions
+    sheet lists it by its number, so it can be recorded as done like the form's own."""
+    cases = tmp_path / "cases.csv"
+    cases.write_text(V32_CASES if form is FORM else OTHER_CASES, encoding="utf-8")
+    settings = {"auditor": "Jo Example"} if form is FORM else {}
+    [generated] = generate_forms(cases, tmp_path / "out", settings=settings, form=form).forms
+    [group] = form.report.groups
+    rows = numbered_rows(form, group)
+    last_key = [row.key for table in form.tables if table.section == group.section
+                for row in table.rows if row.answers][-1]
+    added = rows[-1][0] + 1
+    filled = tmp_path / "filled.docx"
+    filled.write_bytes(wordfill.fill_form(
+        generated.path.read_bytes(), {rows[0][1][0]: "Call the school"},
+        form=None if form is FORM else form,
+        edits=(wordfill.add_row_after(last_key, [f"{added}.", "Visit the family",
+                                                 "Team manager", "01/06/2024"]),)))
+    db = tmp_path / "r.db"
+    ingest([filled], db, form=form, workers=1)
+    case = "CA-1" if form is FORM else "NB-1"
+    args = ("--form", str(OTHER_PATH)) if form is OTHER else ()
+    done = run("action", "done", case, str(added), "--on", "02/06/2024", *args, "--db", str(db))
+    assert done.exit_code == 0, done.output
+    assert f"action {added} of {case}" in done.stdout
+    assert [(n, d.on) for (_a, n), d in _done(db).items()] == [(added, dt.date(2024, 6, 2))]
+    with pytest.raises(InputError, match=(
+            rf"no action {added + 1} on form {form.key} \(its actions are numbered "
+            rf"{rows[0][0]} to {rows[-1][0]}; {case}'s form adds {added}\)")):
+        mark_done(db, case, added + 1, form=form)
+
+
+def test_sample_12s_eleventh_action_can_be_done(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    ingest([ROOT / "samples" / "forms" / "12-eleven-actions.docx"], db, workers=1)
+    done = run("action", "done", "CA-10243", "11", "--db", str(db))
+    assert done.exit_code == 0, done.output
+    assert [n for _a, n in _done(db)] == [11]
+
+
+def test_an_action_cannot_be_recorded_done_on_a_day_still_to_come(db: Path) -> None:
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    result = run("action", "done", "CA-1", "1", "--on", tomorrow, "--db", str(db))
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert f"--on {tomorrow} is after today" in result.stderr
+    assert _done(db) == {}
+    today = dt.date.today().strftime("%d/%m/%Y")
+    assert run("action", "done", "CA-1", "1", "--on", today, "--db", str(db)).exit_code == 0

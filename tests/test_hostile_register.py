@@ -251,7 +251,7 @@ def test_a_saved_time_in_the_future_does_not_make_a_revision_current(tmp_path: P
     folder.mkdir()
     forged = folder / "01-forged.docx"
     forged.write_bytes(_with_modified(FIRST.read_bytes(), "9999-12-31T00:00:00Z"))
-    saved = dt.datetime(2019, 4, 1, 9, tzinfo=dt.timezone.utc).timestamp()
+    saved = dt.datetime(2019, 4, 1, 9, tzinfo=dt.UTC).timestamp()
     os.utime(forged, (saved, saved))
     (folder / "14.docx").write_bytes(LATER.read_bytes())
     db = tmp_path / "r.db"
@@ -269,7 +269,7 @@ def test_a_saved_time_in_the_future_does_not_make_a_revision_current(tmp_path: P
 
 
 def test_a_saved_time_within_a_day_is_believed(tmp_path: Path) -> None:
-    soon = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=12)).strftime(
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=12)).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     with Register.open(tmp_path / "r.db") as register:
         register.add_record(make_record("1", modified=soon))

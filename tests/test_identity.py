@@ -86,19 +86,19 @@ def _created(path: Path) -> str:
 @pytest.mark.parametrize("form", [V32, OTHER], ids=["v3.2", "other"])
 def test_each_generated_form_has_its_own_id_and_its_generation_time(
         tmp_path: Path, form: Form) -> None:
-    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     first = _generate(tmp_path / "a", form)
     second = _generate(tmp_path / "b", form)
     ids = [extract_file(p, form=form).source.form_id for p in (first, second)]
     assert all(ids) and ids[0] != ids[1]
     assert uuid.UUID(ids[0] or "").version == 4
     created = dt.datetime.fromisoformat(_created(first).replace("Z", "+00:00"))
-    assert before <= created <= dt.datetime.now(dt.timezone.utc)  # not the template's 2019
+    assert before <= created <= dt.datetime.now(dt.UTC)  # not the template's 2019
     assert extract_file(first, form=form).source.modified == _created(first)
 
 
 def test_an_identity_is_made_fresh_each_time() -> None:
-    when = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.UTC)
     one, two = new_identity(when), new_identity(when)
     assert one.form_id != two.form_id and one.generated_iso == "2024-03-01T09:00:00Z"
 
@@ -327,3 +327,58 @@ def test_an_allocation_is_returned_by_its_form_id_after_a_corrected_start_date(
     with Register.open(db) as register:
         [allocation] = allocations(register)
     assert allocation.returned is keep_id
+
+
+def _generate_blank_child(tmp_path: Path, form: Form, case: str) -> Path:
+    """A generated form for ``case`` whose child is not filled (no name in the case list, or
+    a form that names no child): nothing but the case tells its audit from another."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    cases = tmp_path / "cases.csv"
+    header, row = (V32_CSV if form is V32 else OTHER_CSV).splitlines()
+    cells = row.split(",")
+    cells[0] = case
+    if form.roles.child:
+        cells[header.split(",").index("Child's name")] = ""
+    cases.write_text(f"{header}\n{','.join(cells)}\n", encoding="utf-8")
+    settings = {"auditor": "Jo Example"} if form is V32 else {}
+    [generated] = generate_forms(cases, tmp_path / "out", settings=settings, form=form).forms
+    return generated.path
+
+
+@pytest.mark.parametrize("form", [V32, OTHER], ids=["v3.2", "other"])
+def test_without_a_child_to_tell_by_only_a_typo_in_the_case_is_a_correction(
+        tmp_path: Path, form: Form) -> None:
+    """A form's id is believed for a new case only when the new case is alike the old (a
+    typo); a form copied for another case, started 19 days later, is a second audit and the
+    original audit stays."""
+    prefix = "CA" if form is V32 else "NB"
+    original, typo, other = (f"{prefix}-10243", f"{prefix}-10234", f"{prefix}-2")
+    generated = _generate_blank_child(tmp_path, form, original)
+    db = tmp_path / "r.db"
+    start = _start(form)
+    filled = _fill(generated.read_bytes(), form, {start: "01/03/2024"}, "2024-03-10T10:00:00Z")
+    assert not (form.roles.child and extract_file_bytes(filled, tmp_path / "one.docx")
+                .value(form.roles.child))
+    (tmp_path / "one.docx").write_bytes(filled)
+    assert _ingest(tmp_path / "one.docx", db, form).new == 1
+    copy = _fill(filled, form, {form.roles.case: other, start: "20/03/2024"},
+                 "2024-03-21T10:00:00Z")
+    (tmp_path / "copy.docx").write_bytes(copy)
+    summary = _ingest(tmp_path / "copy.docx", db, form)
+    assert (summary.new, summary.revised) == (1, 0)
+    assert summary.identity_changes[0][1].startswith(
+        f"carries the form id of the form of {original}, but its case differs by more than a "
+        "typo")
+    with Register.open(db) as register:
+        assert [r.case for r in history(register, original)] == [original]
+        assert [r.case for r in history(register, other)] == [other]
+        assert len(current_audit_ids(register, form=form)) == 2
+    fixed = _fill(filled, form, {form.roles.case: typo}, "2024-03-11T10:00:00Z")
+    (tmp_path / "fixed.docx").write_bytes(fixed)
+    corrected = _ingest(tmp_path / "fixed.docx", db, form)
+    assert (corrected.new, corrected.revised) == (0, 1)
+    label = " ".join(form.field(form.roles.case).question.strip(" :?").split()).lower()
+    assert corrected.identity_changes[0][1] == f"{label} changed from {original} to {typo}"
+    with Register.open(db) as register:
+        assert {r.case for r in history(register, original)} == {typo}
+        assert len(current_audit_ids(register, form=form)) == 2

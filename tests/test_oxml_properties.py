@@ -72,7 +72,7 @@ def test_a_stamp_declares_the_part_once_and_writes_each_forms_own() -> None:
     members = _members(TEMPLATE)
     assert not any(name == "docProps/custom.xml" for name, _ in members)
     stamp = package_stamp(members)
-    when = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.UTC)
     ids = [str(uuid.uuid4()) for _ in range(2)]
     packages = [_zip(list(stamp.members(members, form_id, when))) for form_id in ids]
     for form_id, data in zip(ids, packages):
@@ -103,7 +103,7 @@ def test_a_template_with_custom_properties_keeps_them_and_loses_an_old_id() -> N
                                                    ("5", FORM_ID_PROPERTY, old))))
     stamp = package_stamp(members)
     new = str(uuid.uuid4())
-    custom = dict(stamp.members(members, new, dt.datetime.now(dt.timezone.utc)))
+    custom = dict(stamp.members(members, new, dt.datetime.now(dt.UTC)))
     root = etree.fromstring(custom["docProps/custom.xml"] or b"")
     props = {p.get("name"): (p.get("pid"), "".join(p.itertext())) for p in root}
     assert props == {"Client": ("2", "Northbridge"), FORM_ID_PROPERTY: ("3", new)}

@@ -4,14 +4,17 @@ The form's row groups (``report.groups``, the recommended actions) number its ac
 number their row keys end in ("action3" is action 3), else by their order. An action is
 recorded by audit and number, never by revision, so a later re-ingest or a new revision of
 the form keeps it. Only an action the audit's current revision has written can be done: one
-whose first text field (its description) holds text.
+whose first text field (its description) holds text, or a row the auditor added beyond the
+form's, kept as an extra named by the rows' stem and its number ("action11"), as the Actions
+sheet lists it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +23,8 @@ from caseaudit_docx.model.form import Form, Group
 from caseaudit_docx.register.pack import FormSource, audit_key, case_label, given_forms
 from caseaudit_docx.register.store import Register, register_errors
 
-__all__ = ["ActionDone", "ActionMarked", "actions_done", "mark_done", "mark_undone",
-           "numbered_rows"]
+__all__ = ["ActionDone", "ActionMarked", "actions_done", "added_numbers", "mark_done",
+           "mark_undone", "numbered_rows"]
 
 
 @dataclass(frozen=True)
@@ -55,17 +58,34 @@ class ActionMarked:
         return f"action {self.number} of {audit} is no longer recorded as done"
 
 
-def numbered_rows(form: Form, group: Group) -> list[tuple[int, tuple[str, ...]]]:
-    """The rows of a row group, (number, field ids): the number a row's key ends in when
-    every row's key is one stem and a number ("action1" ... "action10"), else its place."""
+def _rows_and_stem(form: Form, group: Group
+                   ) -> tuple[list[tuple[int, tuple[str, ...]]], str]:
+    """:func:`numbered_rows`, and the stem naming rows added beyond them: what every row's
+    key has before its number ("action"), else the group's name."""
     rows = [(row.key, tuple(a.field for a in row.answers))
             for table in form.tables if table.section == group.section
             for row in table.rows if row.answers]
     numbered = [re.fullmatch(r"(.*?)(\d+)", key) for key, _ in rows]
     stems = {m.group(1) if m else None for m in numbered}
     single = len(stems) == 1 and None not in stems
-    return [(int(match.group(2)) if single and match else index, ids)
-            for index, ((_key, ids), match) in enumerate(zip(rows, numbered), 1)]
+    stem = str(next(iter(stems))) if single else group.name
+    return ([(int(match.group(2)) if single and match else index, ids)
+             for index, ((_key, ids), match) in enumerate(zip(rows, numbered), 1)], stem)
+
+
+def numbered_rows(form: Form, group: Group) -> list[tuple[int, tuple[str, ...]]]:
+    """The rows of a row group, (number, field ids): the number a row's key ends in when
+    every row's key is one stem and a number ("action1" ... "action10"), else its place."""
+    return _rows_and_stem(form, group)[0]
+
+
+def added_numbers(form: Form, group: Group, extras: Mapping[str, str]) -> list[int]:
+    """The numbers of the rows a revision added beyond the group's (``extras`` named by the
+    group's stem and a number, "action11"), in order."""
+    _rows, stem = _rows_and_stem(form, group)
+    pattern = re.compile(re.escape(stem) + r"(\d+)")
+    return sorted(int(m.group(1)) for name, text in extras.items()
+                  if text.strip() and (m := pattern.fullmatch(name)))
 
 
 def actions_done(register: Register) -> dict[tuple[int, int], ActionDone]:
@@ -117,16 +137,30 @@ def _choose_audit(register: Register, case: str, auditor: str | None, start: str
     return audits[0]
 
 
+def _extras(register: Register, revision_id: int) -> dict[str, str]:
+    row = register.conn.execute("SELECT extras FROM revisions WHERE id = ?",
+                                (revision_id,)).fetchone()
+    found = json.loads(row[0]) if row and row[0] else {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
 def _check_action(register: Register, audit: _Audit, number: int, form: Form) -> None:
-    """An action that the audit's form numbers and its current revision has written."""
+    """An action that the audit's form numbers and its current revision has written, or a row
+    its current revision added beyond the form's (an extra such as "action11")."""
     rows = [row for group in form.report.groups for row in numbered_rows(form, group)]
     numbers = sorted({n for n, _ in rows})
     if not numbers:
         raise InputError(f"form {form.key} has no actions to record")
+    extras = _extras(register, audit.revision_id)
+    added = sorted({n for group in form.report.groups
+                    for n in added_numbers(form, group, extras)})
+    if number in added:
+        return
     ids = next((ids for n, ids in rows if n == number), None)
     if ids is None:
+        more = (f"; {audit.case}'s form adds " + ", ".join(map(str, added))) if added else ""
         raise InputError(f"no action {number} on form {form.key} (its actions are numbered "
-                         f"{numbers[0]} to {numbers[-1]})")
+                         f"{numbers[0]} to {numbers[-1]}{more})")
     texts = [i for i in ids if form.by_id.get(i) is not None and form.field(i).kind.is_text]
     wanted = texts[:1] or list(ids)
     marks = ",".join("?" * len(wanted))
@@ -143,7 +177,7 @@ def _form_of(audit: _Audit, forms: Sequence[Form]) -> Form:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def mark_done(db_path: str | Path, case: str, number: int, *, on: dt.date | None = None,
@@ -154,9 +188,14 @@ def mark_done(db_path: str | Path, case: str, number: int, *, on: dt.date | None
     ``auditor`` and ``start`` choose among several current audits of the case; the audit's
     form (of ``form``, by its name and version, else the first) numbers its actions. Raises
     :class:`InputError` in one line for an unknown case, several audits to choose from, or an
-    action the audit does not have."""
+    action the audit does not have, and for a day after today (an action is done when it has
+    been, not when it is planned to be: a report as of an earlier date shows it as it stood)."""
     forms = given_forms(form)
-    day = on or dt.date.today()
+    today = dt.date.today()
+    day = on or today
+    if day > today:
+        raise InputError(f"--on {day.strftime('%d/%m/%Y')} is after today: an action is "
+                         "recorded as done once it has been done")
     with register_errors(db_path), Register.open(db_path, create=False) as register:
         audit = _choose_audit(register, case, auditor, start, forms[0])
         _check_action(register, audit, number, _form_of(audit, forms))

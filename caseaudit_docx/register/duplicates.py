@@ -37,9 +37,12 @@ class AuditName:
     start_date: str | None  # ISO when it read as a date, else as written
     file: str
 
-    def describe(self) -> str:
+    def describe(self, *, file: bool = True) -> str:
+        """The audit in words; ``file=False`` names it by its audit id instead of its file,
+        whose name often carries the child's (a redacted report)."""
+        where = self.file if file else f"audit_id {self.audit_id}"
         return (f"{self.case} (auditor {self.auditor or '(none)'}, start "
-                f"{_uk(self.start_date) or '(none)'}, {self.file})")
+                f"{_uk(self.start_date) or '(none)'}, {where})")
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,11 @@ class PossibleDuplicate:
     second: AuditName
     why: str
 
-    def line(self) -> str:
-        """One line naming both audits and why they may be one."""
-        return (f"possible duplicate audits: {self.first.describe()} and "
-                f"{self.second.describe()}: {self.why}")
+    def line(self, *, files: bool = True) -> str:
+        """One line naming both audits and why they may be one (``files=False``: by audit id,
+        not by file name)."""
+        return (f"possible duplicate audits: {self.first.describe(file=files)} and "
+                f"{self.second.describe(file=files)}: {self.why}")
 
 
 def _uk(start: str | None) -> str | None:

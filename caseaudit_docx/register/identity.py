@@ -7,8 +7,9 @@ same audit, with a warning naming the change ("audit start date changed from 01/
 known as before, by its case, auditor and start date.
 
 A form carrying the id of an audit it evidently is not (a filled form saved under a new name
-for the next case: its case and child both differ, or its start date is more than
-:data:`DUPLICATE_WINDOW_DAYS` away) is filed by its identity instead, with a warning. A form
+for the next case: its case and child both differ, its case differs by more than a typo and
+there is no child to tell by, or its start date is more than :data:`DUPLICATE_WINDOW_DAYS`
+away) is filed by its identity instead, with a warning. A form
 with an id the register has not seen joins the audit of its identity when that audit has no id
 yet (the same audit, ingested before the id was read); an audit of the same identity with
 another id is another form (generated twice), so the form is a new audit, and
@@ -23,7 +24,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from caseaudit_docx.model.matching import label_key
+from caseaudit_docx.model.matching import alike, compact, label_key
 from caseaudit_docx.model.record import WARNING, Problem
 from caseaudit_docx.register.pack import PackedRecord
 
@@ -55,22 +56,31 @@ def _days_apart(a: str | None, b: str | None) -> int | None:
 def _copy_of(conn: sqlite3.Connection, audit: tuple[int, str, str, str, int | None],
              packed: PackedRecord) -> str | None:
     """Why a form carrying ``audit``'s form id is a copy made for another audit (someone
-    saved a filled form under a new name for the next case) rather than a correction of it:
-    its case and its child both differ, or its start date is more than
-    :data:`DUPLICATE_WINDOW_DAYS` away; None when it is a correction."""
+    saved a filled form under a new name for the next case) rather than a correction of it;
+    None when it is a correction.
+
+    A copy's start date is more than :data:`DUPLICATE_WINDOW_DAYS` away, or its case differs
+    and so does its child. Where the child cannot tell (blank on either form, or a form that
+    names no child), a new case is believed a correction only when it is
+    :func:`~caseaudit_docx.model.matching.alike` the old one (a typo: "CA-10243" for
+    "CA-10234"); "CA-2" on CA-1's form is the next case typed over it."""
     _audit_id, case_key, _case_text, start_key, revision_id = audit
     apart = _days_apart(start_key, packed.key[2])
     if apart is not None and apart > DUPLICATE_WINDOW_DAYS:
         return f"its start date is {apart} days from that audit's"
-    if case_key.casefold() == packed.key[0].casefold() or packed.child is None:
+    if case_key.casefold() == packed.key[0].casefold():
         return None
-    field_id, child = packed.child
-    row = conn.execute("SELECT text FROM field_values WHERE revision_id = ? AND field_id = ?",
-                       (revision_id, field_id)).fetchone()
-    theirs = label_key(row[0] or "") if row else ""
-    if child and theirs and child != theirs:
-        return "its case and its child both differ"
-    return None
+    child, theirs = "", ""
+    if packed.child is not None:
+        field_id, child = packed.child
+        row = conn.execute("SELECT text FROM field_values WHERE revision_id = ? AND field_id = ?",
+                           (revision_id, field_id)).fetchone()
+        theirs = label_key(row[0] or "") if row else ""
+    if child and theirs:
+        return "its case and its child both differ" if child != theirs else None
+    if alike(compact(case_key), compact(packed.key[0])):
+        return None
+    return "its case differs by more than a typo and there is no child to tell by"
 
 
 def find_audit(conn: sqlite3.Connection, packed: PackedRecord) -> Found:

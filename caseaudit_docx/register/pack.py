@@ -36,7 +36,7 @@ def utc_iso(moment: str | float | dt.datetime | None) -> str | None:
         return None
     try:
         if isinstance(moment, (int, float)):
-            when = dt.datetime.fromtimestamp(moment, dt.timezone.utc)
+            when = dt.datetime.fromtimestamp(moment, dt.UTC)
         elif isinstance(moment, dt.datetime):
             when = moment
         else:
@@ -44,8 +44,8 @@ def utc_iso(moment: str | float | dt.datetime | None) -> str | None:
     except (ValueError, OverflowError, OSError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def clean_text(text: str | None) -> str:

@@ -107,7 +107,7 @@ def register_errors(path: str | Path) -> Iterator[None]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 #: How far ahead of this computer's clock a saved time may be and still order revisions
@@ -117,7 +117,7 @@ FUTURE_SLACK = dt.timedelta(days=1)
 
 def _in_future(moment: str) -> bool:
     """Whether a UTC ISO time (as :func:`utc_iso` writes it) is later than now plus a day."""
-    limit = dt.datetime.now(dt.timezone.utc) + FUTURE_SLACK
+    limit = dt.datetime.now(dt.UTC) + FUTURE_SLACK
     return moment > limit.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
