@@ -65,8 +65,13 @@ _WHERE = {
     "ActionDone": "caseaudit_docx.register.read",
     "mark_done": "caseaudit_docx.register.actions",
     "mark_undone": "caseaudit_docx.register.actions",
+    "ActionMarked": "caseaudit_docx.register.actions",
     "write_report": "caseaudit_docx.report.workbook",
+    "ReportSummary": "caseaudit_docx.report.workbook",
     "write_html_report": "caseaudit_docx.report.html",
+    "HtmlSummary": "caseaudit_docx.report.html",
+    "write_outputs": "caseaudit_docx.report.outputs",
+    "check_marking": "caseaudit_docx.report.marking",
     "collate": "caseaudit_docx.report.collate",
     # errors
     "CaseAuditError": "caseaudit_docx.errors",
@@ -125,7 +130,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from caseaudit_docx.model.kinds import Kind, Option
     from caseaudit_docx.model.normalise import normalise
     from caseaudit_docx.model.record import FieldValue, Problem, Record
-    from caseaudit_docx.register.actions import mark_done, mark_undone
+    from caseaudit_docx.register.actions import ActionMarked, mark_done, mark_undone
     from caseaudit_docx.register.ingest import IngestSummary, ingest
     from caseaudit_docx.register.read import (
         ActionDone,
@@ -137,5 +142,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     )
     from caseaudit_docx.register.store import Register
     from caseaudit_docx.report.collate import collate
-    from caseaudit_docx.report.html import write_html_report
-    from caseaudit_docx.report.workbook import write_report
+    from caseaudit_docx.report.html import HtmlSummary, write_html_report
+    from caseaudit_docx.report.marking import check_marking
+    from caseaudit_docx.report.outputs import write_outputs
+    from caseaudit_docx.report.workbook import ReportSummary, write_report

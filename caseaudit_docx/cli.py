@@ -402,18 +402,14 @@ def report(output: Path | None, date_from: str | None, date_to: str | None, team
 
     Example: caseaudit report -o audits.xlsx --html briefing.html --from 2019-04-01
     """
-    from caseaudit_docx.report.html import write_html_report
-    from caseaudit_docx.report.workbook import write_report
+    from caseaudit_docx.report.outputs import write_outputs
 
     if output is None and html is None:
         raise click.UsageError("give -o BOOK.xlsx, --html PAGE.html, or both")
     filters = _filters(date_from, date_to, team, category)
-    if output is not None:
-        _say(write_report(db, output, forms=forms, filters=filters, redact=redact,
-                          force=force, as_of=as_of, marking=marking).line())
-    if html is not None:
-        _say(write_html_report(db, html, forms=forms, filters=filters, redact=redact,
-                               force=force, as_of=as_of, marking=marking).line())
+    for line in write_outputs(db, workbook=output, html=html, forms=forms, filters=filters,
+                              redact=redact, as_of=as_of, marking=marking, force=force):
+        _say(line)
 
 
 @cli.command(cls=_ValuesHelp)

@@ -43,3 +43,12 @@ def test_overdue_exactly_when_the_target_is_before_the_as_of_date(days: int) -> 
         assert (status.status, status.days_overdue, status.due_in_days) == (OVERDUE, -days, None)
     else:
         assert (status.status, status.days_overdue, status.due_in_days) == (DUE, None, days)
+
+
+def test_an_action_done_after_the_as_of_date_shows_as_it_stood_then() -> None:
+    done = ActionDone(AS_OF + dt.timedelta(days=1), "2020-05-11T10:00:00Z")
+    target = AS_OF - dt.timedelta(days=3)
+    assert action_status(target, done, AS_OF).cells() == (OVERDUE, None, 3, None)
+    assert action_status(target, done, AS_OF + dt.timedelta(days=1)).status == DONE
+    on_the_day = ActionDone(AS_OF, "2020-05-10T10:00:00Z")
+    assert action_status(target, on_the_day, AS_OF).status == DONE

@@ -199,3 +199,53 @@ def test_good_or_better_is_the_share_at_or_above_the_good_level(grades: list[int
     assert b.overall.good == sum(1 for g in grades if g >= 2)  # Good and Outstanding
     assert b.overall.graded == len(grades) == b.audits
     assert b.overall.counts == tuple(grades.count(n) for n in range(4))
+
+
+@pytest.mark.parametrize("form", FORMS, ids=IDS)
+@pytest.mark.parametrize(("filters", "scope"), [
+    (ReportFilter(team="north team"), "all teams"),
+    (ReportFilter(date_from="2024-01-01"), ""),
+])
+def test_forms_outstanding_say_they_cover_all_teams_when_the_audits_do_not(
+        form: Form, filters: ReportFilter, scope: str, tmp_path: Path) -> None:
+    """Allocations hold no team: under --team the outstanding count is every team's, and
+    the Summary, the HTML page and the Completion sheet say so."""
+    from openpyxl import load_workbook
+
+    from caseaudit_docx.register.store import Allocation, record_allocations
+    from caseaudit_docx.report.html import render_html
+    from caseaudit_docx.report.workbook import write_report
+
+    db = make_register(tmp_path / "r.db", form, _audits())
+    record_allocations(db, [Allocation(case=c, start_date=day, file_name=f"{c}.docx")
+                            for c, day in (("C-100", "2024-01-05"), ("C-998", "2024-02-01"),
+                                           ("C-999", "2024-02-01"))], form=form)
+    with Register.open(db, create=False) as register:
+        b = read_briefing(register, [form], filters, redact=False, as_of=D(2025, 1, 1),
+                          marking="OFFICIAL")
+    assert (b.allocated, b.outstanding, b.outstanding_scope) == (3, 2, scope)
+    label = f"Forms outstanding ({scope})" if scope else "Forms outstanding"
+    assert b.outstanding_label == label
+    assert f"<div>{label}<b>2</b>" in render_html(b)
+    out = tmp_path / "report.xlsx"
+    write_report(db, out, form=form, filters=filters, as_of=D(2025, 1, 1))
+    book = load_workbook(out)
+    summary = [str(c.value) for row in book["Summary"].iter_rows() for c in row if c.value]
+    assert label in summary
+    assert any(("so this counts all teams" in t) == bool(scope) for t in summary
+               if t.startswith("Forms outstanding: 2 of the 3"))
+    measures = {row[0]: row[1] for row in book["Completion"].iter_rows(values_only=True)
+                if isinstance(row[0], str)}
+    wider = f" ({scope})" if scope else ""
+    assert measures[f"not yet returned{wider}"] == 2
+    assert measures[f"allocated (caseaudit generate --db){wider}"] == 3
+
+
+def test_the_scope_names_each_filter_allocations_cannot_apply() -> None:
+    from caseaudit_docx.report.briefing import allocation_scope
+
+    assert allocation_scope(ReportFilter()) == ""
+    assert allocation_scope(ReportFilter(date_from="2024-01-01", date_to="2024-12-31")) == ""
+    assert allocation_scope(ReportFilter(team="North")) == "all teams"
+    assert allocation_scope(ReportFilter(category="CIN")) == "all categories"
+    assert allocation_scope(ReportFilter(team="N", category="CIN")) == "all teams and categories"

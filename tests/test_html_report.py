@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from caseaudit_docx.cli import cli
 from caseaudit_docx.model.form import Form
-from caseaudit_docx.report.html import render_html, write_html_report
+from caseaudit_docx.register.read import ReportFilter
+from caseaudit_docx.report.html import css_string, render_html, write_html_report
 
 from .briefing_cases import Audit, forms, make_register
 from .conftest import ON_CI
@@ -136,3 +137,65 @@ def test_a_filter_that_matches_nothing_writes_no_page(tmp_path: Path) -> None:
                                       "--team", "Nobody Here"])
     assert result.exit_code != 0 and "North Team" in result.output
     assert not page.exists()
+
+
+MARKING = "Children & Families' \"Team\" \\ OFFICIAL\n} body { display: none } </style><b>x"
+
+
+def _css_unescaped(text: str) -> str:
+    """A CSS string's escapes read back as CSS reads them ("\\26 " is "&")."""
+    return re.sub(r"\\([0-9A-Fa-f]{1,6}) ?", lambda m: chr(int(m.group(1), 16)), text)
+
+
+@pytest.mark.parametrize("form", FORMS, ids=IDS)
+def test_the_print_header_and_footer_are_css_strings_of_the_exact_text(
+        form: Form, tmp_path: Path) -> None:
+    """Inside <style> HTML escaping is not undone, so the marking goes in as CSS escapes:
+    nothing in it can end the string or the style sheet, and it prints as typed."""
+    from caseaudit_docx.register.store import Register
+    from caseaudit_docx.report.html import read_briefing
+
+    db = make_register(tmp_path / "r.db", form, _audits())
+    with Register.open(db, create=False) as register:
+        briefing = read_briefing(register, [form], ReportFilter(), redact=False,
+                                 as_of=D(2025, 1, 1), marking=MARKING)
+    page = render_html(briefing)
+    style = page[page.index("<style>") + 7:page.index("</style>")]
+    assert "&amp;" not in style and "&#39;" not in style and "<" not in style
+    contents = re.findall(r'content: "([^"\n]*)";', style)
+    assert [_css_unescaped(c) for c in contents if "counter" not in c] == [
+        briefing.title, MARKING]
+    assert style.count("}") == style.count("{")  # nothing broke out of its block
+    assert "display: none" not in style
+
+
+def test_css_string_escapes_all_but_letters_and_digits() -> None:
+    assert css_string("A&1") == "A\\26 1"
+    assert css_string('"\n') == "\\22 \\A "
+    assert css_string("é") == "\\E9 "
+    assert css_string("Children & Families'") == Markup(css_string("Children & Families'"))
+
+
+@pytest.mark.chromium
+@pytest.mark.parametrize("form", FORMS, ids=IDS)
+def test_chromium_prints_the_marking_as_typed_on_every_page(form: Form, tmp_path: Path) -> None:
+    from caseaudit_docx.register.store import Register
+    from caseaudit_docx.report.html import read_briefing
+
+    marking = "Children & Families' OFFICIAL"
+    db = make_register(tmp_path / "r.db", form, _many())
+    with Register.open(db, create=False) as register:
+        briefing = read_briefing(register, [form], ReportFilter(), redact=False,
+                                 as_of=D(2025, 1, 1), marking=marking)
+    page, pdf = tmp_path / "briefing.html", tmp_path / "briefing.pdf"
+    page.write_text(render_html(briefing), encoding="utf-8")
+    _run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()], tmp_path)
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                          text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    lines = text.splitlines()
+    assert lines.count(marking) == 2 + pages  # the page's own two, and each page's footer
+    assert lines.count(briefing.title) >= pages  # each page's header
+    assert "&amp;" not in text and "&#39;" not in text

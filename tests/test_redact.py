@@ -68,3 +68,15 @@ def test_a_name_is_replaced_as_a_whole_word_ignoring_case(name: str, filler: str
     assert scrub(f"{name}s {filler}") == f"{name}s {filler}"  # not inside another word
 
 
+
+
+@settings(deadline=None)
+@given(names=st.lists(_NAME.filter(lambda w: w not in ("Reviewed", "Together", "Whom")),
+                     min_size=1, max_size=3, unique=True))
+def test_the_words_of_the_fields_own_question_are_not_names(names: list[str]) -> None:
+    """A copy of the label typed into the answer ("Who answered: Mum and Ann") is not a name,
+    whichever form's question it is; the words come from the form, not from code."""
+    question = "Reviewed Together With Whom?"
+    assert names_in(f"Reviewed Together With {' '.join(names)}", question) == names
+    assert names_in("Reviewed Together With", question) == []
+    assert names_in("Reviewed Together With") == ["Reviewed", "Together"]

@@ -146,3 +146,27 @@ def test_possible_duplicates_are_warnings_under_problems(form: Form, tmp_path: P
     [warning] = [p for p in problems if "duplicate" in (p["message"] or "")]
     assert warning["level"] == "warning"
     assert "Ann Auditor" in warning["message"] and "Bob Auditor" in warning["message"]
+
+
+@FORMS
+def test_a_redacted_report_names_possible_duplicates_by_audit_id_not_by_file(
+        form: Form, tmp_path: Path) -> None:
+    """File names often carry the child's name: --redact keeps them out of the warning."""
+    db = tmp_path / "r.db"
+    roles = form.roles
+    with Register.open(db) as register:
+        for auditor, day in (("Ann Auditor", "2020-04-01"), ("Bob Auditor", "2020-04-02")):
+            values: dict[str, Any] = {roles.auditor: auditor,
+                                      roles.start_date: FieldValue(day, day)}
+            record = record_of(form, "D-1", **values)
+            named = Source(f"returned/D-1 Mia Fictional {auditor}.docx", record.source.sha256,
+                           100)
+            register.add_record(Record(named, record.fields, template_name=form.name,
+                                       template_version=form.version), form=form)
+    for redact in (False, True):
+        path = tmp_path / f"book-{redact}.xlsx"
+        write_report(db, path, form=form, as_of=AS_OF, redact=redact)
+        problems = rows(openpyxl.load_workbook(path)["Problems"], "Problems")
+        [warning] = [p["message"] for p in problems if "duplicate" in (p["message"] or "")]
+        assert ("Mia Fictional" in warning) is not redact
+        assert ("audit_id" in warning) is redact

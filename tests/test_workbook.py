@@ -35,8 +35,8 @@ FORM = bundled_form()
 GRADES = FORM.kinds["grade"].values
 REPORT_DATE = dt.date(2019, 7, 1)
 LONG = "Long theme. " * 3500  # 42,000 characters
-SHEETS = ["Summary", "Completion", "Moderation", "Audits", "Scores", "Responses", "Actions",
-          "Parents", "Commentary and themes", "Problems", "Fields"]
+SHEETS = ["Summary", "Questions", "Completion", "Moderation", "Audits", "Scores", "Responses",
+          "Actions", "Parents", "Commentary and themes", "Problems", "Fields"]
 
 
 def _special_records() -> list[Record]:
@@ -342,7 +342,7 @@ def test_responses_continue_past_the_row_limit(built: dict[str, Any]) -> None:
     book = openpyxl.load_workbook(path)
     parts = [n for n in book.sheetnames if n.startswith("Responses")]
     assert parts == ["Responses", *(f"Responses {n}" for n in range(2, len(parts) + 1))]
-    assert book.sheetnames.index("Responses") == 5 and summary.responses_sheets == tuple(parts)
+    assert book.sheetnames.index("Responses") == 6 and summary.responses_sheets == tuple(parts)
     assert all(book[p].max_row <= 1000 for p in parts)
     total = sum(len(rows(book[p], p.replace(" ", ""))) for p in parts)
     assert total == len(rows(built["book"]["Responses"], "Responses"))

@@ -1,7 +1,8 @@
 """Where each recommended action stands on the report's ``--as-of`` date.
 
-An action is *done* when the register records it so (``caseaudit action done``), whatever its
-target date; else *overdue* when its target date is before the as-of date, *due* when it is
+An action is *done* when the register records it done (``caseaudit action done``) on or
+before the as-of date, whatever its target date (a report as of an earlier date shows it as it
+stood then); else *overdue* when its target date is before the as-of date, *due* when it is
 on or after it; *no target date* when none is written, and *target date unreadable* when what
 is written ("tbc", "ASAP") is not a date (the text is kept as typed and flagged). The days
 columns say, for an overdue action, how many days overdue it is, and for a due one how many
@@ -39,7 +40,7 @@ class ActionStatus:
 def action_status(target: Any, done: ActionDone | None, as_of: dt.date) -> ActionStatus:
     """The status of an action whose target date cell holds ``target`` (a date, the text as
     written when it is not one, or None)."""
-    if done is not None:
+    if done is not None and done.on <= as_of:
         return ActionStatus(DONE, done_on=done.on)
     if isinstance(target, dt.date):
         days = (as_of - target).days

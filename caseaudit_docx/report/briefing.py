@@ -26,7 +26,7 @@ from caseaudit_docx.report.plan import plan_of, text_of, value_of
 from caseaudit_docx.report.redact import scrub_for
 
 __all__ = ["Agreement", "Briefing", "BriefingBuilder", "Category", "Grade", "Quarter",
-           "QuestionRank", "Share", "TeamRow", "grades_worst_first"]
+           "QuestionRank", "Share", "TeamRow", "allocation_scope", "grades_worst_first"]
 
 #: A quarter with fewer audits than this is marked and not plotted as a swing.
 MIN_QUARTER = 5
@@ -167,6 +167,16 @@ class Briefing:
     agreement: Agreement | None
     notes: tuple[tuple[str, str], ...]
     min_quarter: int = MIN_QUARTER
+    #: "all teams" when the figures are filtered by team but the forms outstanding are not
+    #: (see :func:`allocation_scope`), else "".
+    outstanding_scope: str = ""
+
+    @property
+    def outstanding_label(self) -> str:
+        """"Forms outstanding", or "Forms outstanding (all teams)" when only the audits
+        are filtered by team or category."""
+        scope = f" ({self.outstanding_scope})" if self.outstanding_scope else ""
+        return f"Forms outstanding{scope}"
 
     @property
     def section_labels(self) -> tuple[str, ...]:
@@ -198,6 +208,16 @@ def grades_worst_first(kind: Kind | None) -> tuple[Grade, ...]:
             colour = _RAMP[round(step)]
         out.append(Grade(option.value, colour, option.value in positive))
     return tuple(out)
+
+
+def allocation_scope(filters: ReportFilter) -> str:
+    """What the forms sent out cover when the report's audits are filtered by team or
+    category: an allocation records a case, an auditor and a start date, not a team or a
+    category, so only the date filter applies to it. "all teams", "all categories", "all
+    teams and categories", or "" when neither filter is set."""
+    wider = [name for name, value in (("teams", filters.team), ("categories", filters.category))
+             if value]
+    return f"all {' and '.join(wider)}" if wider else ""
 
 
 def _scale(kind: Kind) -> tuple[tuple[str, ...], bool]:
@@ -442,6 +462,7 @@ class BriefingBuilder:
             multi_category=self.multi_category,
             agreement=self._agreement(),
             notes=(*own, *((str(a), str(b)) for a, b in notes)),
+            outstanding_scope=allocation_scope(self.filters),
         )
 
 

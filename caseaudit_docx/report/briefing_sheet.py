@@ -4,8 +4,11 @@ Written top to bottom with XlsxWriter's public API only, so it works in ``consta
 workbooks (rows in order; charts may point back at rows already written). The charts cannot
 mislead: straight lines with markers, every category labelled, the grade colours worst to best
 in the form's order in every chart, counts in the labels. The sheet prints on at most two A4
-pages: portrait, fit to one page wide and two tall, a page break before the question ranking,
-a print area, the report title in the header and page numbers and the marking in the footer.
+pages at a readable scale: portrait, fit to the page's width, a page break before the trend, a
+print area, the report title in the header and page numbers and the marking in the footer. So
+that it does, the Summary lists only the weakest questions (:data:`SUMMARY_QUESTIONS` at most);
+the whole ranking has a sheet of its own (:mod:`caseaudit_docx.report.questions_sheet`,
+right after the Summary).
 """
 
 from __future__ import annotations
@@ -17,17 +20,34 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from caseaudit_docx.report.briefing import Briefing, Grade, Share
+from caseaudit_docx.report.briefing import Briefing, Grade, QuestionRank, Share
+from caseaudit_docx.report.questions_sheet import (
+    QUESTIONS_SHEET,
+    SUMMARY_QUESTIONS,
+    print_setup,
+    row_height,
+    top_heading,
+    write_questions_sheet,
+)
 
-__all__ = ["band_colours", "write_briefing_sheet"]
+__all__ = ["QUESTIONS_SHEET", "SUMMARY_QUESTIONS", "band_colours", "section_chart_height",
+           "write_briefing_sheet", "write_questions_sheet"]
 
 _LAST_COL = 8  # columns A to I
-_CHART_ROWS = 13  # rows left for the trend chart under its table
-_QUESTION_COLS = 5  # the question's wording spans columns A to E
-_WIDTHS = (50.0, *([10.0] * _LAST_COL))
+_TREND_HEIGHT = 160  # the trend chart, pixels (8 rows)
+_QUESTION_COLS = 6  # the question's wording spans columns A to F
+_FEWEST_QUESTIONS = 5  # on the Summary, even when the page must shrink to hold them
+#: The columns, in characters: at the scale that fits them to the page's width (about 78%),
+#: 10-point text prints at about 8 points.
+_WIDTHS = (42.0, *([9.0] * _LAST_COL))
 _ROW = 15.0  # the default row height, points
 #: A4 portrait less the margins below, in points: what a page holds at 100%.
-_PAGE_WIDE, _PAGE_TALL = (8.27 - 1.0) * 72 * 0.95, (11.69 - 1.5) * 72 * 0.9  # to spare
+_PAGE_WIDE, _PAGE_TALL = (8.27 - 1.0) * 72 * 0.95, (11.69 - 1.5) * 72 * 0.95  # to spare
+
+
+def _width_scale(widths: Sequence[float] = _WIDTHS) -> float:
+    """The scale that fits ``widths`` (characters) to the page's width, as Excel measures."""
+    return _PAGE_WIDE / (sum(int(w * 7 + 5) for w in widths) * 0.75)  # 96 dpi
 
 
 def print_scale(widths: Sequence[float], pages: Sequence[float]) -> int | None:
@@ -38,8 +58,7 @@ def print_scale(widths: Sequence[float], pages: Sequence[float]) -> int | None:
     LibreOffice drops the manual page break under fit-to-pages-tall; it is then small
     enough for the columns at LibreOffice's width too (with a substitute for the default
     font, its columns come out up to 1.4 times Excel's)."""
-    wide = sum(int(w * 7 + 5) for w in widths) * 0.75  # Excel's character width, at 96 dpi
-    width_scale = _PAGE_WIDE / wide
+    width_scale = _width_scale(widths)
     height_scale = min((_PAGE_TALL / tall for tall in pages if tall), default=1.0)
     if height_scale >= width_scale:
         return None
@@ -64,16 +83,11 @@ def band_of(share: float, bands: int) -> int:
     return min(int(share * bands), bands - 1) if bands else 0
 
 
-def _height(text: str, width: float) -> float:
-    """A row's height in points for ``text`` wrapped in a column ``width`` characters wide
-    (neither Excel nor LibreOffice fits a written row's height to its text on opening)."""
-    lines = sum(1 + int(len(part) // max(width * 1.3, 1)) for part in text.split("\n"))
-    return 13.0 * lines + 2
-
-
-def _excel_text(text: str) -> str:
-    """Header and footer text: "&" is Excel's code character."""
-    return text.replace("&", "&&")
+def section_chart_height(sections: int) -> int:
+    """The section-grades chart's height in pixels: the title, the legend and the axis name
+    take about 130, and each section's bar needs 26 for LibreOffice to label every one (at
+    20 a row it hides every other label)."""
+    return 130 + 26 * sections
 
 
 class _Page:
@@ -93,6 +107,7 @@ class _Page:
                                      "bg_color": "#D9D9D9", "border": 1})
         self.cell = book.add_format({**base, "border": 1, "text_wrap": True})
         self.number = book.add_format({**base, "border": 1})
+        self.flowing = book.add_format({**base, "border": 1})  # runs on into empty cells
         self.percent = book.add_format({**base, "border": 1, "num_format": "0%"})
         self.decimal = book.add_format({**base, "border": 1, "num_format": "0.0"})
         self.note = book.add_format({**base, "italic": True, "text_wrap": True,
@@ -177,9 +192,9 @@ def _overall(page: _Page) -> None:
     chart.set_legend({"none": True})
     chart.set_x_axis({"interval_unit": 1, "num_font": {"size": 9}})
     chart.set_y_axis({"name": "audits", "min": 0, "major_gridlines": {"visible": True}})
-    chart.set_size({"width": 430, "height": 230})
+    chart.set_size({"width": 430, "height": 180})  # 9 rows of 20 pixels
     page.sheet.insert_chart(head, 3, chart, {"x_offset": 10})
-    page.skip(max(0, 13 - len(b.grades)))
+    page.skip(max(0, 9 - len(b.grades)))
 
 
 def _sections(page: _Page) -> None:
@@ -220,9 +235,10 @@ def _sections(page: _Page) -> None:
                       "crossing": "max"})
     chart.set_x_axis({"name": "audits", "min": 0, "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 900, "height": 70 + 20 * len(b.sections)})
+    height = section_chart_height(len(b.sections))
+    chart.set_size({"width": _chart_width(), "height": height})
     page.sheet.insert_chart(page.row + 1, 0, chart)
-    page.skip(3 + (70 + 20 * len(b.sections)) // 20)
+    page.skip(1 + -(-height // 20))
 
 
 def _agreement(page: _Page) -> None:
@@ -259,8 +275,8 @@ def _grid(page: _Page) -> None:
         page.line("Colours: " + "; ".join(f"from {s} as {n}" for s, n in zip(steps, names))
                   + ".", page.note)
     if len(b.team_rows) > len(teams):
-        page.line(f"{len(b.team_rows) - len(teams)} more teams: see the Grades table in the "
-                  "HTML briefing.", page.note)
+        page.line(f"{len(b.team_rows) - len(teams)} more teams: see the table "
+                  f"\"{b.positive_label} by team\" in the HTML briefing.", page.note)
 
 
 def _trend(page: _Page) -> None:
@@ -276,7 +292,7 @@ def _trend(page: _Page) -> None:
         page.write([f"{q.label} ({q.audits})", q.audits, q.overall.good, q.overall.graded,
                     None if q.too_few else q.overall.share, note],
                    [page.cell, page.number, page.number, page.number, page.percent,
-                    page.cell])
+                    page.flowing])
     first, last = head + 1, head + len(b.quarters)
     chart = page.book.add_chart({"type": "line"})
     chart.add_series({
@@ -298,29 +314,46 @@ def _trend(page: _Page) -> None:
                       "major_gridlines": {"visible": True}})
     chart.set_legend({"none": True})
     chart.show_blanks_as("gap")
-    chart.set_size({"width": 900, "height": 220})
+    chart.set_size({"width": _chart_width(), "height": _TREND_HEIGHT})
     page.sheet.insert_chart(page.row + 1, 0, chart)
-    page.skip(_CHART_ROWS)
+    page.skip(1 + -(-_TREND_HEIGHT // 20))
 
 
-def _questions(page: _Page) -> None:
+def _question_text(q: QuestionRank) -> str:
+    return f"{q.question} ({q.section})"
+
+
+def _questions(page: _Page, room: float) -> None:
+    """The weakest questions: at most :data:`SUMMARY_QUESTIONS`, and no more than ``room``
+    (points) holds, though never fewer than :data:`_FEWEST_QUESTIONS`; saying where the rest
+    are."""
     b = page.briefing
     if not b.questions:
         return
-    labels = sorted({q.top_label for q in b.questions})
-    top = labels[0] if len(labels) == 1 else "top two levels"
-    page.line("Questions, weakest first (by average score)", page.heading)
     wide = sum(_WIDTHS[:_QUESTION_COLS])
+    room -= 15 * 3 + 30  # the blank row, the heading, the note and the table's head
+    count = 0
+    for q in b.questions[:SUMMARY_QUESTIONS]:
+        room -= row_height(_question_text(q), wide)
+        if room < 0 and count >= _FEWEST_QUESTIONS:
+            break
+        count += 1
+    shown = b.questions[:count]
+    page.skip()
+    page.line("Questions, weakest first (by average score)", page.heading)
+    if len(shown) < len(b.questions):
+        page.line(f"The {len(shown)} weakest of {len(b.questions)}; every question on the "
+                  f"{QUESTIONS_SHEET} sheet.", page.note)
     page.sheet.merge_range(page.row, 0, page.row, _QUESTION_COLS - 1, "Question (section)",
                            page.head)
     page.sheet.set_row(page.row, 30)
     page.heights[page.row] = 30
-    for col, head in enumerate(("average", f"share {top}", "answered"), _QUESTION_COLS):
+    for col, head in enumerate(("average", top_heading(b), "answered"), _QUESTION_COLS):
         page.sheet.write_string(page.row, col, head, page.head)
     page.row += 1
-    for q in b.questions:
-        text = f"{q.question} ({q.section})"
-        height = _height(text, wide)
+    for q in shown:
+        text = _question_text(q)
+        height = row_height(text, wide)
         page.sheet.set_row(page.row, height)
         page.heights[page.row] = height
         page.sheet.merge_range(page.row, 0, page.row, _QUESTION_COLS - 1, text, page.cell)
@@ -328,6 +361,11 @@ def _questions(page: _Page) -> None:
         page.sheet.write_number(page.row, _QUESTION_COLS + 1, q.top_share, page.percent)
         page.sheet.write_number(page.row, _QUESTION_COLS + 2, q.answered, page.number)
         page.row += 1
+
+
+def _chart_width() -> int:
+    """The Summary's columns in pixels (as Excel draws them), less a margin."""
+    return sum(int(w * 7 + 5) for w in _WIDTHS) - 10
 
 
 def _categories(page: _Page) -> None:
@@ -357,39 +395,39 @@ def write_briefing_sheet(book: Workbook, sheet: Worksheet, briefing: Briefing) -
     page.line(b.marking, page.bold)
     page.skip()
     figures = [("Audits", b.audits), ("Teams", b.teams), ("Auditors", b.auditors),
-               ("Forms outstanding", b.outstanding)]
+               (b.outstanding_label, b.outstanding)]
     page.write([label for label, _ in figures], page.head, height=28)
     page.write([value for _, value in figures], page.big, height=22)
     if b.allocated:
+        scope = (f" Allocations record no team or category, so this counts {b.outstanding_scope}."
+                 if b.outstanding_scope else "")
         page.line(f"Forms outstanding: {b.outstanding} of the {b.allocated} sent out "
-                  "(caseaudit generate --db) not yet returned.", page.note)
+                  f"(caseaudit generate --db) not yet returned.{scope}", page.note,
+                  height=row_height(scope, sum(_WIDTHS)) if scope else None)
     page.skip()
     _overall(page)
     _sections(page)
     _agreement(page)
-    _trend(page)
     second_page = page.row
+    _trend(page)
     _grid(page)
-    page.skip()
-    _questions(page)
     _categories(page)
-    if b.notes:
+    notes = [(f"{label}: {text}", row_height(f"{label}: {text}", sum(_WIDTHS)))
+             for label, text in b.notes]
+    room = 0.98 * _PAGE_TALL / _width_scale() - page.points(second_page, page.row) \
+        - (30 + sum(h for _, h in notes) if notes else 0)
+    _questions(page, room)
+    if notes:
         page.skip()
         page.line("Notes", page.heading)
-        for label, text in b.notes:
-            page.line(f"{label}: {text}", page.plain,
-                      height=_height(f"{label}: {text}", sum(_WIDTHS)))
-    sheet.set_paper(9)  # A4
-    sheet.set_portrait()
+        for text, height in notes:
+            page.line(text, page.plain, height=height)
+    print_setup(sheet, b)
     scale = print_scale(_WIDTHS, (page.points(0, second_page),
                                   page.points(second_page, page.row)))
     if scale is None:
         sheet.fit_to_pages(1, 0)  # to the width; the page break places page 2
     else:
         sheet.set_print_scale(scale)
-    sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     sheet.set_h_pagebreaks([second_page])
     sheet.print_area(0, 0, max(page.row - 1, 0), _LAST_COL)
-    sheet.set_header(f"&C&\"Arial,Bold\"{_excel_text(b.title)}")
-    sheet.set_footer(f"&LPage &P of &N&R{_excel_text(b.marking)}")
-    sheet.hide_gridlines(2)

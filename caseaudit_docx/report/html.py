@@ -16,6 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
 from caseaudit_docx.cleanup import written_whole
 from caseaudit_docx.generate.outputs import check_new_file
@@ -31,8 +32,9 @@ from caseaudit_docx.register.store import Register, register_errors
 from caseaudit_docx.report.briefing import Briefing, BriefingBuilder
 from caseaudit_docx.report.briefing_sheet import band_colours, band_of
 from caseaudit_docx.report.layout import report_layout
+from caseaudit_docx.report.marking import DEFAULT_MARKING, check_marking
 
-__all__ = ["HtmlSummary", "render_html", "write_html_report"]
+__all__ = ["HtmlSummary", "check_page", "css_string", "render_html", "write_html_report"]
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,18 @@ def _trend(briefing: Briefing) -> tuple[list[Point], list[tuple[Point, Point]]]:
     return points, lines
 
 
+def css_string(text: object) -> Markup:
+    """``text`` as the inside of a CSS string (the print header's ``content: "…"``): every
+    character but a letter or digit written as a CSS escape ("\\26 " for "&"), so a quote,
+    a backslash, a newline or "</style>" cannot end the string or the style sheet, and
+    marked safe, since HTML escaping is not undone inside <style>."""
+    return Markup("".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):X} "
+                          for c in str(text)))
+
+
 _ENV = Environment(loader=PackageLoader("caseaudit_docx.report", "templates"), autoescape=True,
                    trim_blocks=True, lstrip_blocks=True)
+_ENV.filters["css_string"] = css_string
 
 
 def render_html(briefing: Briefing) -> str:
@@ -125,6 +137,12 @@ def render_html(briefing: Briefing) -> str:
             briefing.grades, bands)))
 
 
+def check_page(output: Path, force: bool) -> None:
+    """Refuse a page we must not or cannot write, before any work is done."""
+    check_new_file(output, suffix=".html", wrong_suffix="the page's name must end in .html",
+                   force=force, need_folder=True)
+
+
 def write_html_report(
     db_path: str | Path,
     output: str | Path,
@@ -134,7 +152,7 @@ def write_html_report(
     filters: ReportFilter | None = None,
     redact: bool = False,
     as_of: dt.date | None = None,
-    marking: str = "OFFICIAL-SENSITIVE",
+    marking: str = DEFAULT_MARKING,
     council: str | None = None,
     force: bool = False,
 ) -> HtmlSummary:
@@ -145,8 +163,8 @@ def write_html_report(
     output = Path(output)
     given = given_forms(form, forms)
     filters = (filters or ReportFilter()).check(given[0])
-    check_new_file(output, suffix=".html", wrong_suffix="the page's name must end in .html",
-                   force=force, need_folder=True)
+    marking = check_marking(marking)
+    check_page(output, force)
     with register_errors(db_path), Register.open(db_path, create=False) as register:
         briefing = read_briefing(register, given, filters, redact=redact,
                                  as_of=as_of or dt.date.today(), marking=marking,

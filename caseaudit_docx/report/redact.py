@@ -11,8 +11,9 @@ child's name), ``redact_names`` the fields whose names are also removed from fre
   questions?": "Mum (Jane Fictional) and her partner Sam". Its names are the words that look
   like names: a capital first letter, two letters or more, and not one of the words
   :data:`NOT_NAMES` (relationship words and the little words that start a sentence). Each is
-  replaced as a whole word, ignoring case. A relative named by role only ("Mum") is kept: the
-  role says nothing about who they are.
+  replaced as a whole word, ignoring case. The words of the field's own question are not names
+  either (a copy of the label typed into the answer). A relative named by role only ("Mum") is
+  kept: the role says nothing about who they are.
 """
 
 from __future__ import annotations
@@ -43,19 +44,23 @@ NOT_NAMES = frozenset((
     "or", "with", "her", "his", "their", "the", "a", "an", "of", "to", "by", "for", "on", "in",
     "at", "mr", "mrs", "ms", "miss", "mx", "dr", "not", "no", "none", "only", "also", "but",
     "child", "children", "young", "person", "he", "she", "they", "we", "it", "is", "was",
-    "were", "who", "answered", "questions", "spoke", "phone", "call", "telephone", "visit",
+    "were", "spoke", "phone", "call", "telephone", "visit",
     "home", "n/a", "unknown", "same", "as", "above", "other", "see", "notes",
 ))
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-def names_in(text: str | None) -> list[str]:
-    """The name-like words of a free-text answer (see the module), in order, each once."""
+def names_in(text: str | None, question: str = "") -> list[str]:
+    """The name-like words of a free-text answer (see the module), in order, each once; the
+    words of its ``question`` are not names."""
+    wording = {w.strip("'’-").casefold() for w in _WORD.findall(question)}
     found: dict[str, None] = {}
     for word in _WORD.findall(text or ""):
         word = word.strip("'’-")
-        if len(word) >= 2 and word[0].isupper() and word.casefold() not in NOT_NAMES:
+        folded = word.casefold()
+        if len(word) >= 2 and word[0].isupper() and folded not in NOT_NAMES \
+                and folded not in wording:
             found.setdefault(word, None)
     return list(found)
 
@@ -107,7 +112,15 @@ def scrub_for(form: Form, record: Record, redact: bool) -> Callable[[Any], Any]:
     names = roles.redact_names or ((roles.child,) if roles.child else ())
     whole = set(roles.redact) | ({roles.child} if roles.child else set())
     return Redactor(*(_text(record, f) for f in names if f in whole),
-                    others=[n for f in names if f not in whole for n in names_in(_text(record, f))])
+                    others=[n for f in names if f not in whole
+                            for n in names_in(_text(record, f), _question(form, f))])
+
+
+def _question(form: Form, field_id: str) -> str:
+    try:
+        return form.field(field_id).question or ""
+    except KeyError:  # a field of another version of the form
+        return ""
 
 
 def redacted_fields(form: Form, redact: bool) -> frozenset[str]:

@@ -32,14 +32,18 @@ def _identity_cols(stats: Stats, *, dated: bool) -> list[Col]:
 
 
 def write_completion(sheet: Sheet, stats: Stats, allocations: Sequence[AllocationRow],
-                     as_of: dt.date) -> None:
-    """Audits sent out against those returned, and how complete each returned form is."""
+                     as_of: dt.date, *, scope: str = "") -> None:
+    """Audits sent out against those returned, and how complete each returned form is.
+    ``scope`` ("all teams", :func:`~caseaudit_docx.report.briefing.allocation_scope`) labels
+    the allocations' figures when the audits are filtered by what an allocation does not
+    record."""
     outstanding = [a for a in allocations if not a.returned]
     shares = [row[-2] for row in stats.answered]
+    wider = f" ({scope})" if scope else ""
     totals = [
-        ("allocated (caseaudit generate --db)", len(allocations)),
-        ("returned", len(allocations) - len(outstanding)),
-        (NOT_RETURNED, len(outstanding)),
+        (f"allocated (caseaudit generate --db){wider}", len(allocations)),
+        (f"returned{wider}", len(allocations) - len(outstanding)),
+        (f"{NOT_RETURNED}{wider}", len(outstanding)),
         ("forms in this report", stats.audits),
         ("forms with every question answered", sum(1 for s in shares if s == 1)),
         ("average share of questions answered", mean([s for s in shares if s is not None])),

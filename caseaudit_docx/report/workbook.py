@@ -4,7 +4,8 @@ One pass over the current audits feeds every sheet at once. The workbook is writ
 XlsxWriter's public API in its ``constant_memory`` mode (rows go to temporary files in the
 report's private folder as they are written), so a report over 10,000 audits stays within a
 few hundred MB; :mod:`caseaudit_docx.report.cells` says how text stays text. The sheets, in
-order: Summary (the briefing: :mod:`caseaudit_docx.report.briefing_sheet`), Completion,
+order: Summary (the briefing: :mod:`caseaudit_docx.report.briefing_sheet`), Questions (every
+scored question, weakest first; the Summary lists the weakest few), Completion,
 Moderation, Audits, Scores, Responses (continued on "Responses 2"… past Excel's row limit),
 the form's row groups (Actions, with where each action stands on the ``as_of`` date), Parents,
 Commentary and themes, Problems, Fields. Every sheet is set up to print, with the report's
@@ -40,8 +41,12 @@ from caseaudit_docx.register.read import (
 )
 from caseaudit_docx.register.store import Register, register_errors
 from caseaudit_docx.report.audit_sheets import AuditSheets
-from caseaudit_docx.report.briefing import BriefingBuilder
-from caseaudit_docx.report.briefing_sheet import write_briefing_sheet
+from caseaudit_docx.report.briefing import BriefingBuilder, allocation_scope
+from caseaudit_docx.report.briefing_sheet import (
+    QUESTIONS_SHEET,
+    write_briefing_sheet,
+    write_questions_sheet,
+)
 from caseaudit_docx.report.cells import (
     BOOK_OPTIONS,
     EXCEL_MAX_ROWS,
@@ -51,6 +56,7 @@ from caseaudit_docx.report.cells import (
     grade_palette,
 )
 from caseaudit_docx.report.layout import Layout, report_layout
+from caseaudit_docx.report.marking import DEFAULT_MARKING, check_marking
 from caseaudit_docx.report.plan import plan_of
 from caseaudit_docx.report.stats import Stats
 from caseaudit_docx.report.summary import write_completion, write_moderation
@@ -58,7 +64,6 @@ from caseaudit_docx.report.summary import write_completion, write_moderation
 __all__ = ["DEFAULT_MARKING", "ReportSummary", "check_output", "report_title", "write_report"]
 
 #: The protective marking printed on every page unless ``--marking`` says otherwise.
-DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ def write_report(
     output = Path(output)
     given = given_forms(form, forms)
     filters = (filters or ReportFilter()).check(given[0])
+    marking = check_marking(marking)
     check_output(output, force)
     as_of = as_of or report_date or dt.date.today()
     try:
@@ -170,11 +176,6 @@ def _abandon(book: Workbook, sink: _Sink) -> None:
     sink.finish()
     with contextlib.suppress(Exception):
         book.close()
-    for sheet in book.worksheets():  # when that failed too (a full disk): its files of rows
-        rows = getattr(sheet, "row_data_fh", None)
-        if rows is not None and not rows.closed:
-            with contextlib.suppress(Exception):
-                rows.close()
 
 
 class _Sink:
@@ -244,6 +245,7 @@ def _fill(book: Workbook, register: Register, layout: Layout, filters: ReportFil
     formats = Formats(book, grade_palette(plan.grade_kind))
     page = PageSetup(report_title(merged, council), marking)
     summary_ws = book.add_worksheet("Summary")
+    questions_ws = book.add_worksheet(QUESTIONS_SHEET)
     completion, moderation = (Sheet(book, formats, title, page=page)
                               for title in ("Completion", "Moderation"))
     sheets = AuditSheets(book, formats, merged, page=page, redact=redact, as_of=as_of,
@@ -260,10 +262,11 @@ def _fill(book: Workbook, register: Register, layout: Layout, filters: ReportFil
         stats.add(audit, form=own)
         briefing.add(audit, form=own)
         sheets.add(audit, form=own, notice=notice)
-    sheets.add_warnings(d.line() for d in possible_duplicates(register, merged))
+    # File names often carry the child's name: a redacted report names the audits by id.
+    sheets.add_warnings(d.line(files=not redact) for d in possible_duplicates(register, merged))
     responses = sheets.close()
     sent = [a for a in allocations(register) if filters.in_dates(a.start_date)]
-    write_completion(completion, stats, sent, as_of)
+    write_completion(completion, stats, sent, as_of, scope=allocation_scope(filters))
     write_moderation(moderation, stats)
     completion.close()
     moderation.close()
@@ -275,5 +278,7 @@ def _fill(book: Workbook, register: Register, layout: Layout, filters: ReportFil
     if len(responses) > 1:
         notes.append(("Responses sheets", f"Responses passed Excel's limit of {max_rows:,} rows "
                       f"a sheet and continues on {', '.join(responses[1:])}"))
-    write_briefing_sheet(book, summary_ws, briefing.finish(register, notes))
+    finished = briefing.finish(register, notes)
+    write_briefing_sheet(book, summary_ws, finished)
+    write_questions_sheet(book, questions_ws, finished)
     return stats.audits, len(failures), tuple(responses)
