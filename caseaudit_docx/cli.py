@@ -18,6 +18,7 @@ import click
 
 from caseaudit_docx import __version__
 from caseaudit_docx.cli_action import action_group
+from caseaudit_docx.cli_dates import day_option, iso_date_option
 from caseaudit_docx.cli_form import form_group
 from caseaudit_docx.errors import CaseAuditError
 from caseaudit_docx.generate.filenames import DEFAULT_PATTERN
@@ -297,30 +298,9 @@ def generate(cases: Path, outdir: Path, template: Path | None, name: str,
     _say(result.summary)
 
 
-def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--from/--to: a date in any writing the forms accept (12/03/2019, 2019-03-12), as ISO."""
-    if value is None:
-        return None
-    from caseaudit_docx.model.kinds import DATE
-    from caseaudit_docx.model.normalise import NA, normalise
-
-    found = normalise(DATE, value).value
-    if not isinstance(found, str) or found == NA:
-        raise click.BadParameter(f"{value!r} is not a date (try 2019-03-12 or 12/03/2019)",
-                                 ctx=ctx, param=param)
-    return found
-
-
 _DB_OPTION = click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path), default="caseaudit.db",
     show_default=True, help="The register (an SQLite file, readable by its owner only).")
-
-
-def _as_of_date(ctx: click.Context, param: click.Parameter, value: str | None
-                ) -> dt.date | None:
-    """--as-of: a date as --from takes it, as a date."""
-    found = _iso_date(ctx, param, value)
-    return dt.date.fromisoformat(found) if found else None
 
 
 def _report_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -330,16 +310,16 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("-o", "--output", required=command.__name__ != "report",
                      type=click.Path(dir_okay=False, path_type=Path),
                      help="The workbook to write (.xlsx)."),
-        click.option("--from", "date_from", callback=_iso_date, metavar="DATE",
+        click.option("--from", "date_from", callback=iso_date_option, metavar="DATE",
                      help="Only audits started on or after DATE."),
-        click.option("--to", "date_to", callback=_iso_date, metavar="DATE",
+        click.option("--to", "date_to", callback=iso_date_option, metavar="DATE",
                      help="Only audits started on or before DATE."),
         click.option("--team", help="Only this team's audits (ignoring case)."),
         click.option("--category", metavar="CODE",
                      help="Only audits of this category (one of the form's codes)."),
         click.option("--redact", is_flag=True, help="Leave child names out of the workbook."),
         click.option("--force", is_flag=True, help="Replace the workbook if it exists."),
-        click.option("--as-of", "as_of", callback=_as_of_date, metavar="DATE",
+        click.option("--as-of", "as_of", callback=day_option, metavar="DATE",
                      help="Actions due before DATE are overdue (default today)."),
         click.option("--marking", default="OFFICIAL-SENSITIVE", show_default=True,
                      help="The protective marking printed on every page."),

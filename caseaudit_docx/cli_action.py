@@ -14,24 +14,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from caseaudit_docx.cli_dates import day_option
 from caseaudit_docx.names import safe_line
 
 if TYPE_CHECKING:
     from caseaudit_docx.model.form import Form
-
-
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    """--on: a date in any writing the forms accept (12/03/2019, 2019-03-12)."""
-    if value is None:
-        return None
-    from caseaudit_docx.model.kinds import DATE
-    from caseaudit_docx.model.normalise import NA, normalise
-
-    found = normalise(DATE, value).value
-    if not isinstance(found, str) or found == NA:
-        raise click.BadParameter(f"{value!r} is not a date (try 2019-03-12 or 12/03/2019)",
-                                 ctx=ctx, param=param)
-    return dt.date.fromisoformat(found)
 
 
 def _forms(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
@@ -74,7 +61,7 @@ def action_group() -> None:
 
 @action_group.command()
 @_audit_options
-@click.option("--on", "on", callback=_day, metavar="DATE",
+@click.option("--on", "on", callback=day_option, metavar="DATE",
               help="The day it was done (default today).")
 def done(case: str, number: int, auditor: str | None, start: str | None, db: Path,
          forms: tuple[Form, ...], on: dt.date | None) -> None:

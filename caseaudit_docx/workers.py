@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from caseaudit_docx.cleanup import die_with_parent, signals_unwind
 from caseaudit_docx.errors import CaseAuditError
 
-__all__ = ["default_jobs", "in_order"]
+__all__ = ["chunks", "default_jobs", "in_order"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -46,7 +46,8 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """``items`` in lists of ``size`` (the last may be shorter), taken as they come."""
     chunk: list[Item] = []
     for item in items:
         chunk.append(item)
@@ -95,19 +96,19 @@ def in_order(
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     size = max(1, chunk_size)
-    chunks = _chunks(items, size)
-    first = next(chunks, None)
+    pending = chunks(items, size)
+    first = next(pending, None)
     if first is None:
         return
-    second = next(chunks, None) if jobs > 1 else None
+    second = next(pending, None) if jobs > 1 else None
     if second is None:  # one process: nothing to gain from a pool
         if here is None and initializer is not None:
             initializer(*(initargs() if callable(initargs) else initargs))
         local = here or work
-        for chunk in _again(first, second, chunks):
+        for chunk in _again(first, second, pending):
             yield from _checked(chunk, local(chunk))
         return
-    yield from _pool(work, _again(first, second, chunks), jobs, initializer,
+    yield from _pool(work, _again(first, second, pending), jobs, initializer,
                      initargs() if callable(initargs) else initargs)
 
 

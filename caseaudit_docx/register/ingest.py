@@ -58,6 +58,7 @@ from caseaudit_docx.register.store import (
     register_errors,
     utc_iso,
 )
+from caseaudit_docx.workers import chunks
 
 #: A stand-in for extraction in tests: a function of a file's bytes and its path.
 Extractor = Callable[[bytes, str], Record]
@@ -278,15 +279,6 @@ def _plan(files: Sequence[Path], register: Register) -> Iterator[_Task]:
         yield str(path), register.last_sha256(path)
 
 
-def _chunks(items: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
-    chunk: list[_Task] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 class _Writer:
@@ -415,12 +407,12 @@ def ingest(
         writer.write_not_read(found.not_read)
         writer.summary.warnings = tuple(f"{stored_name(db_path)}: {warning}"
                                         for warning in register.warnings)
-        chunks = _chunks(_plan(found.files, register), max(1, chunk_size))
+        pending = chunks(_plan(found.files, register), max(1, chunk_size))
         if workers == 1 or len(found.files) <= chunk_size:
-            for chunk in chunks:
+            for chunk in pending:
                 writer.write(chunk, _extract_many(chunk, extractor, chosen))
         else:
-            _run_pool(chunks, writer, extractor, chosen, workers)
+            _run_pool(pending, writer, extractor, chosen, workers)
         writer.summary.possible_duplicates = tuple(
             found_pair.line() for found_pair in possible_duplicates(register, chosen[0]))
     writer.summary.lock_files = found.lock_files
@@ -429,7 +421,7 @@ def ingest(
     return writer.summary
 
 
-def _run_pool(chunks: Iterator[list[_Task]], writer: _Writer, extractor: Extractor | None,
+def _run_pool(batches: Iterator[list[_Task]], writer: _Writer, extractor: Extractor | None,
               forms: Sequence[Form], workers: int) -> None:
     """Keep the pool a few chunks ahead of the writer; on any interruption (SIGTERM and
     SIGHUP included: they unwind like Ctrl-C), stop it at once. The workers end with this
@@ -439,7 +431,7 @@ def _run_pool(chunks: Iterator[list[_Task]], writer: _Writer, extractor: Extract
     pending: deque[tuple[list[_Task], Future[list[_Result]]]] = deque()
     with signals_unwind():
         try:
-            for chunk in chunks:
+            for chunk in batches:
                 pending.append((chunk, pool.submit(_extract_many, chunk, extractor)))
                 while len(pending) > workers * 3:
                     done, future = pending.popleft()
