@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from caseaudit_docx.model.form import Form
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -21,15 +23,28 @@ def squash_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def soffice_or_skip() -> str:
-    """The LibreOffice binary; on CI (CI=true) its absence fails the test instead of skipping."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found and shutil.which("pdftotext"):
+def tool_or_skip(names: tuple[str, ...], needs: str, what: str) -> str:
+    """The first of the programs ``names`` found, when ``needs`` is found too; else the test
+    is skipped, or on CI (CI=true), where .ci/run installs them, fails."""
+    found = next((path for name in names if (path := shutil.which(name))), None)
+    if found and shutil.which(needs):
         return found
-    message = "LibreOffice headless (soffice) and pdftotext are needed for this test"
+    message = f"{what} are needed for this test"
     if ON_CI:
         pytest.fail(message + "; .ci/run installs them")
     pytest.skip(message)
+
+
+def soffice_or_skip() -> str:
+    """The LibreOffice binary (and pdftotext beside it)."""
+    return tool_or_skip(("soffice", "libreoffice"), "pdftotext",
+                        "LibreOffice headless (soffice) and pdftotext")
+
+
+def chromium_or_skip() -> str:
+    """The headless Chromium binary (and pdfinfo beside it)."""
+    return tool_or_skip(("chromium", "chromium-browser"), "pdfinfo",
+                        "headless chromium and pdfinfo")
 
 
 def convert_to_pdf(source: Path, outdir: Path) -> Path:
@@ -74,3 +89,14 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     return folder
+
+
+#: The second form every capability is tested on besides v3.2: another council's tool.
+OTHER_FORM = ROOT / "tests" / "forms" / "other-council-1.0.json"
+
+
+def two_forms() -> dict[str, Form]:
+    """The bundled v3.2 and the other council's form, by the ids tests are parametrised with."""
+    from caseaudit_docx.model.description import bundled_form, load_form
+
+    return {"v3.2": bundled_form(), "other": load_form(OTHER_FORM)}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -21,7 +20,7 @@ from caseaudit_docx.register.read import ReportFilter
 from caseaudit_docx.report.html import css_string, render_html, write_html_report
 
 from .briefing_cases import Audit, forms, make_register
-from .conftest import ON_CI
+from .conftest import chromium_or_skip
 from .test_briefing import D, _audits, briefing_of
 
 FORMS = forms()
@@ -94,18 +93,8 @@ def test_the_second_form_writes_its_own_page(tmp_path: Path) -> None:
     assert not set(FORMS[0].section_titles.values()) & set(re.findall(r">([^<]+)<", text))
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found and shutil.which("pdfinfo"):
-        return found
-    message = "headless chromium and pdfinfo are needed for this test"
-    if ON_CI:
-        pytest.fail(message + "; .ci/run installs them")
-    pytest.skip(message)
-
-
 def _run_chromium(args: list[str], tmp_path: Path) -> None:
-    browser = _chromium()
+    browser = chromium_or_skip()
     profile = tmp_path / "profile"
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update",

@@ -13,19 +13,14 @@ from caseaudit_docx.errors import FormError
 from caseaudit_docx.generate.template import build_template
 from caseaudit_docx.learn import learn_form
 from caseaudit_docx.model.description import (
-    bundled_form,
     form_from_data,
     form_to_json,
-    load_form,
 )
 from caseaudit_docx.model.form import Form
 
-from .conftest import ROOT
+from .conftest import two_forms
 
-FORMS = {
-    "v3.2": bundled_form(),
-    "other": load_form(ROOT / "tests" / "forms" / "other-council-1.0.json"),
-}
+FORMS = two_forms()
 
 
 def _data(form: Form) -> dict[str, Any]:

@@ -74,3 +74,19 @@ def test_a_marking_is_kept_exactly_when_it_is_one_printable_line(text: str) -> N
     else:
         with pytest.raises(InputError):
             check_marking(text)
+
+
+@FORMS
+def test_the_page_made_with_the_workbook_is_the_page_made_alone(tmp_path: Path,
+                                                                 form: Form) -> None:
+    """Asked for both, the page comes from the workbook's pass over the register: the same
+    page, without the workbook's own notes."""
+    db = _register(tmp_path, form)
+    day = dt.date(2020, 6, 1)
+    lines = write_outputs(db, workbook=tmp_path / "book.xlsx", html=tmp_path / "both.html",
+                          forms=[form], as_of=day)
+    assert len(lines) == 2 and lines[1].startswith(f"Wrote {tmp_path / 'both.html'}")
+    write_outputs(db, html=tmp_path / "alone.html", forms=[form], as_of=day)
+    assert (tmp_path / "both.html").read_text("utf-8") == (tmp_path / "alone.html").read_text(
+        "utf-8")
+    assert (tmp_path / "both.html").stat().st_mode & 0o777 == 0o600

@@ -131,27 +131,10 @@ def test_actions_stand_as_of_the_date(form: Form, tmp_path: Path) -> None:
     assert rule.type == "expression" and '"overdue"' in rule.formula[0]
 
 
-@FORMS
-def test_possible_duplicates_are_warnings_under_problems(form: Form, tmp_path: Path) -> None:
-    db = tmp_path / "r.db"
-    roles = form.roles
-    with Register.open(db) as register:
-        for auditor, day in (("Ann Auditor", "2020-04-01"), ("Bob Auditor", "2020-04-02")):
-            values: dict[str, Any] = {roles.auditor: auditor,
-                                      roles.start_date: FieldValue(day, day)}
-            register.add_record(record_of(form, "D-1", **values), form=form)
-    path = tmp_path / "book.xlsx"
-    write_report(db, path, form=form, as_of=AS_OF)
-    problems = rows(openpyxl.load_workbook(path)["Problems"], "Problems")
-    [warning] = [p for p in problems if "duplicate" in (p["message"] or "")]
-    assert warning["level"] == "warning"
-    assert "Ann Auditor" in warning["message"] and "Bob Auditor" in warning["message"]
-
-
-@FORMS
-def test_a_redacted_report_names_possible_duplicates_by_audit_id_not_by_file(
-        form: Form, tmp_path: Path) -> None:
-    """File names often carry the child's name: --redact keeps them out of the warning."""
+def _duplicate_warnings(form: Form, tmp_path: Path, *, redact: bool = False,
+                        file_name: str = "returned/D-1.docx") -> list[str]:
+    """The Problems sheet's duplicate warnings for two audits of case D-1 a day apart by two
+    auditors, filed from ``file_name`` (the auditor's name inserted before ".docx")."""
     db = tmp_path / "r.db"
     roles = form.roles
     with Register.open(db) as register:
@@ -159,14 +142,29 @@ def test_a_redacted_report_names_possible_duplicates_by_audit_id_not_by_file(
             values: dict[str, Any] = {roles.auditor: auditor,
                                       roles.start_date: FieldValue(day, day)}
             record = record_of(form, "D-1", **values)
-            named = Source(f"returned/D-1 Mia Fictional {auditor}.docx", record.source.sha256,
-                           100)
+            named = Source(file_name.replace(".docx", f" {auditor}.docx"),
+                           record.source.sha256, 100)
             register.add_record(Record(named, record.fields, template_name=form.name,
                                        template_version=form.version), form=form)
-    for redact in (False, True):
-        path = tmp_path / f"book-{redact}.xlsx"
-        write_report(db, path, form=form, as_of=AS_OF, redact=redact)
-        problems = rows(openpyxl.load_workbook(path)["Problems"], "Problems")
-        [warning] = [p["message"] for p in problems if "duplicate" in (p["message"] or "")]
-        assert ("Mia Fictional" in warning) is not redact
-        assert ("audit_id" in warning) is redact
+    path = tmp_path / f"book-{redact}.xlsx"
+    write_report(db, path, form=form, as_of=AS_OF, redact=redact)
+    problems = rows(openpyxl.load_workbook(path)["Problems"], "Problems")
+    return [p["message"] for p in problems
+            if "duplicate" in (p["message"] or "") and p["level"] == "warning"]
+
+
+@FORMS
+def test_possible_duplicates_are_warnings_under_problems(form: Form, tmp_path: Path) -> None:
+    [warning] = _duplicate_warnings(form, tmp_path)
+    assert "Ann Auditor" in warning and "Bob Auditor" in warning
+
+
+@FORMS
+@pytest.mark.parametrize("redact", [False, True])
+def test_a_redacted_report_names_possible_duplicates_by_audit_id_not_by_file(
+        form: Form, tmp_path: Path, redact: bool) -> None:
+    """File names often carry the child's name: --redact keeps them out of the warning."""
+    [warning] = _duplicate_warnings(form, tmp_path, redact=redact,
+                                    file_name="returned/D-1 Mia Fictional.docx")
+    assert ("Mia Fictional" in warning) is not redact
+    assert ("audit_id" in warning) is redact

@@ -18,22 +18,17 @@ from lxml import etree
 from caseaudit_docx.extract.extract import extract_bytes
 from caseaudit_docx.generate.template import build_template, control_type
 from caseaudit_docx.model.description import (
-    bundled_form,
     form_from_data,
     form_to_json,
-    load_form,
 )
 from caseaudit_docx.model.form import Answer, Form
 from caseaudit_docx.model.normalise import NA
 from caseaudit_docx.oxml.ns import qn
 from samples import wordfill
 
-from .conftest import ROOT
+from .conftest import ROOT, two_forms
 
-FORMS = {
-    "v3.2": bundled_form(),
-    "other": load_form(ROOT / "tests" / "forms" / "other-council-1.0.json"),
-}
+FORMS = two_forms()
 LISTED = {"choice", "yes_no"}
 COMBO = {"number"}
 #: The description files themselves: the N/A wording a list offers must be theirs.

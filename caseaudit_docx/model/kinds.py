@@ -55,7 +55,7 @@ class Kind:
     ``noun`` names a value in messages ("score", "grade", "case category"); ``expected`` lists
     the options as messages say them (default: the option values, "A, B or C"); ``example`` is
     an example answer for messages of multi-choice kinds. ``positive`` are the options a report
-    counts as a good outcome, under ``positive_label`` ("Good or better").
+    counts as a good outcome, under ``positive_label`` (the form's own words for them).
     """
 
     name: str

@@ -67,8 +67,8 @@ def print_scale(widths: Sequence[float], pages: Sequence[float]) -> int | None:
 
 def band_colours(grades: Sequence[Grade]) -> tuple[str, ...]:
     """The fills of the shares in the team grid, lowest band first: the grades up to the
-    first positive one ("Inadequate", "Requires Improvement", "Good" on v3.2), so a share
-    reads in the grades' own colours."""
+    first positive one (on a four-grade scale with two good grades: the worst three), so a
+    share reads in the grades' own colours."""
     out: list[str] = []
     for grade in grades:
         out.append(grade.colour)

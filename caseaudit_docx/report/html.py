@@ -34,7 +34,8 @@ from caseaudit_docx.report.briefing_sheet import band_colours, band_of
 from caseaudit_docx.report.layout import report_layout
 from caseaudit_docx.report.marking import DEFAULT_MARKING, check_marking
 
-__all__ = ["HtmlSummary", "check_page", "css_string", "render_html", "write_html_report"]
+__all__ = ["HtmlSummary", "check_page", "css_string", "render_html", "write_html_report",
+           "write_page"]
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,12 @@ def write_html_report(
         briefing = read_briefing(register, given, filters, redact=redact,
                                  as_of=as_of or dt.date.today(), marking=marking,
                                  council=council)
+    return write_page(briefing, output, force=force)
+
+
+def write_page(briefing: Briefing, output: Path, *, force: bool = False) -> HtmlSummary:
+    """Write ``briefing`` as the page ``output`` (checked by :func:`check_page`), whole or not
+    at all, readable by its owner only."""
     with written_whole(output, force=force) as handle:
         handle.write(render_html(briefing).encode("utf-8"))
     return HtmlSummary(output, briefing.audits)

@@ -61,7 +61,7 @@ class Plan:
 
     @property
     def positive_label(self) -> str:
-        """"Good or better" for v3.2; else the positive options, "A or B"."""
+        """The grade kind's own ``positive_label``; else its positive options, "A or B"."""
         if self.grade_kind and self.grade_kind.positive_label:
             return self.grade_kind.positive_label
         return " or ".join(self.positive) or "positive"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -41,7 +41,7 @@ from caseaudit_docx.register.read import (
 )
 from caseaudit_docx.register.store import Register, register_errors
 from caseaudit_docx.report.audit_sheets import AuditSheets
-from caseaudit_docx.report.briefing import BriefingBuilder, allocation_scope
+from caseaudit_docx.report.briefing import Briefing, BriefingBuilder, allocation_scope
 from caseaudit_docx.report.briefing_sheet import (
     QUESTIONS_SHEET,
     write_briefing_sheet,
@@ -55,6 +55,7 @@ from caseaudit_docx.report.cells import (
     Sheet,
     grade_palette,
 )
+from caseaudit_docx.report.html import HtmlSummary, check_page, write_page
 from caseaudit_docx.report.layout import Layout, report_layout
 from caseaudit_docx.report.marking import DEFAULT_MARKING, check_marking
 from caseaudit_docx.report.plan import plan_of
@@ -74,6 +75,7 @@ class ReportSummary:
     audits: int
     failed_files: int
     responses_sheets: tuple[str, ...]
+    page: HtmlSummary | None = None  # the HTML briefing written from the same pass, if asked
 
     def line(self) -> str:
         text = f"Wrote {self.path}: {self.audits} audit{'s' * (self.audits != 1)}"
@@ -110,6 +112,7 @@ def write_report(
     max_rows: int = EXCEL_MAX_ROWS,
     force: bool = False,
     report_date: dt.date | None = None,
+    html: str | Path | None = None,
 ) -> ReportSummary:
     """Write the workbook for the register at ``db_path`` to ``output`` (.xlsx).
 
@@ -128,24 +131,34 @@ def write_report(
     run leaves no half workbook; the files it takes to build it (they hold case data) live in
     a private folder, removed however the run ends (SIGTERM and SIGHUP included). A full disk
     is an :class:`~caseaudit_docx.errors.OutputError`: "…: cannot be written: disk full".
+    With ``html`` (a .html path), the briefing is also written as a page
+    (:func:`~caseaudit_docx.report.html.write_html_report`'s), from the same pass over the
+    register; both names are checked before either file is written.
     """
     output = Path(output)
+    page = Path(html) if html is not None else None
     given = given_forms(form, forms)
     filters = (filters or ReportFilter()).check(given[0])
     marking = check_marking(marking)
     check_output(output, force)
+    if page is not None:
+        check_page(page, force)
     as_of = as_of or report_date or dt.date.today()
     try:
         with private_folder():  # the sheets' rows, until the workbook is saved
-            return _write(db_path, output, given, filters, redact=redact, as_of=as_of,
-                          marking=marking, council=council, max_rows=max_rows, force=force)
+            summary, briefing = _write(db_path, output, given, filters, redact=redact,
+                                       as_of=as_of, marking=marking, council=council,
+                                       max_rows=max_rows, force=force)
     except OSError as exc:  # the private folder's files: a full disk, most likely
         raise output_error(exc, output) from None
+    if page is None:
+        return summary
+    return replace(summary, page=write_page(briefing, page, force=force))
 
 
 def _write(db_path: str | Path, output: Path, given: Sequence[Form], filters: ReportFilter, *,
            redact: bool, as_of: dt.date, marking: str, council: str | None, max_rows: int,
-           force: bool) -> ReportSummary:
+           force: bool) -> tuple[ReportSummary, Briefing]:
     with register_errors(db_path), Register.open(db_path, create=False) as register, \
             written_whole(output, force=force) as handle:
         layout = report_layout(given, current_forms(register))
@@ -166,7 +179,8 @@ def _write(db_path: str | Path, output: Path, given: Sequence[Form], filters: Re
             raise cause from None
         finally:
             sink.finish()
-    return ReportSummary(output, *summary)
+    audits, failed, responses, briefing = summary
+    return ReportSummary(output, audits, failed, responses), briefing
 
 
 def _abandon(book: Workbook, sink: _Sink) -> None:
@@ -239,7 +253,7 @@ def _new_book(handle: _Sink, form: Form, marking: str, council: str | None) -> W
 
 def _fill(book: Workbook, register: Register, layout: Layout, filters: ReportFilter, *,
           redact: bool, as_of: dt.date, marking: str, council: str | None, max_rows: int
-          ) -> tuple[int, int, tuple[str, ...]]:
+          ) -> tuple[int, int, tuple[str, ...], Briefing]:
     merged = layout.merged
     plan = plan_of(merged)
     formats = Formats(book, grade_palette(plan.grade_kind))
@@ -281,4 +295,5 @@ def _fill(book: Workbook, register: Register, layout: Layout, filters: ReportFil
     finished = briefing.finish(register, notes)
     write_briefing_sheet(book, summary_ws, finished)
     write_questions_sheet(book, questions_ws, finished)
-    return stats.audits, len(failures), tuple(responses)
+    # The page carries the briefing without the workbook's notes (they point at its sheets).
+    return stats.audits, len(failures), tuple(responses), briefing.finish(register, ())
