@@ -16,9 +16,9 @@ from caseaudit_docx.model.record import FieldValue, Record, Source
 from caseaudit_docx.register.store import Register
 from caseaudit_docx.report.briefing import grades_worst_first
 
-from .conftest import ROOT
+from .conftest import OTHER_FORM
 
-OTHER = ROOT / "tests" / "forms" / "other-council-1.0.json"
+OTHER = OTHER_FORM
 
 
 def forms() -> list[Form]:

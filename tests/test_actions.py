@@ -19,10 +19,10 @@ from caseaudit_docx.register.read import actions_done
 from caseaudit_docx.register.store import Register
 from samples import wordfill
 
-from .conftest import ROOT
+from .conftest import OTHER_FORM, ROOT
 from .records import FORM, make_record
 
-OTHER_PATH = ROOT / "tests" / "forms" / "other-council-1.0.json"
+OTHER_PATH = OTHER_FORM
 OTHER = load_form(OTHER_PATH)
 
 

@@ -23,6 +23,8 @@ from caseaudit_docx.model.kinds import DATE
 from caseaudit_docx.model.matching import header_fields, match_header_labels
 from caseaudit_docx.model.normalise import normalise
 
+from .conftest import OTHER_FORM
+
 FORM = bundled_form()
 
 
@@ -305,9 +307,8 @@ def test_csv_text_is_not_interpreted(tmp_path: Path) -> None:
 def _other():  # type: ignore[no-untyped-def]
     from caseaudit_docx.model.description import load_form
 
-    from .conftest import ROOT
 
-    return load_form(ROOT / "tests" / "forms" / "other-council-1.0.json")
+    return load_form(OTHER_FORM)
 
 
 def test_another_forms_case_list_uses_its_case_field(tmp_path: Path) -> None:

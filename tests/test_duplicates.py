@@ -16,6 +16,7 @@ from caseaudit_docx.register.duplicates import (
 )
 from caseaudit_docx.register.store import Register
 
+from .conftest import OTHER_FORM
 from .records import make_record
 
 DAY = dt.date(2024, 3, 1)
@@ -81,9 +82,8 @@ def test_possible_duplicates_in_a_register(tmp_path: Path) -> None:
 def test_a_form_without_a_child_role_compares_the_case(tmp_path: Path) -> None:
     from caseaudit_docx.model.description import load_form
 
-    from .conftest import ROOT
 
-    other = load_form(ROOT / "tests" / "forms" / "other-council-1.0.json")
+    other = load_form(OTHER_FORM)
     assert other.roles.child is None
     with Register.open(tmp_path / "r.db") as register:
         for salt, start in enumerate(("2024-03-01", "2024-03-05")):

@@ -16,11 +16,11 @@ from caseaudit_docx.model.description import load_form
 from caseaudit_docx.register.read import ReportFilter, current_audit_ids
 from caseaudit_docx.register.store import Register
 
-from .conftest import ROOT
+from .conftest import OTHER_FORM, ROOT
 from .records import make_record
 
 SAMPLES = ROOT / "samples" / "forms"
-OTHER_PATH = ROOT / "tests" / "forms" / "other-council-1.0.json"
+OTHER_PATH = OTHER_FORM
 
 
 def run(*args: str) -> Any:

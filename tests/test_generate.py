@@ -19,7 +19,7 @@ from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.model.matching import header_fields
 from samples import make_samples, wordfill
 
-from .conftest import ROOT, convert_to_pdf, pdf_text
+from .conftest import OTHER_FORM, ROOT, convert_to_pdf, pdf_text
 
 FORM = bundled_form()
 
@@ -461,7 +461,7 @@ OTHER_CSV = ("Case reference,Allocated worker,Team,Reviewer,Review date\n"
 def _other_form():  # type: ignore[no-untyped-def]
     from caseaudit_docx.model.description import load_form
 
-    return load_form(ROOT / "tests" / "forms" / "other-council-1.0.json")
+    return load_form(OTHER_FORM)
 
 
 def test_another_form_is_generated_from_its_description(tmp_path: Path) -> None:

@@ -26,10 +26,10 @@ from caseaudit_docx.register.read import allocations, current_audit_ids, history
 from caseaudit_docx.register.store import Register
 from samples import wordfill
 
-from .conftest import ROOT, soffice_or_skip
+from .conftest import OTHER_FORM, soffice_or_skip
 
 V32 = bundled_form()
-OTHER = load_form(ROOT / "tests" / "forms" / "other-council-1.0.json")
+OTHER = load_form(OTHER_FORM)
 
 V32_CSV = ("Case number,Child's name,Team,Audit start date\n"
            "CA-1,Alex Example,Blue Team,01/03/2024\n")

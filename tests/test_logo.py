@@ -21,11 +21,11 @@ from caseaudit_docx.model.description import bundled_form, load_form
 from caseaudit_docx.oxml import build
 from caseaudit_docx.oxml.ns import qn
 
-from .conftest import ROOT
+from .conftest import OTHER_FORM
 
 FORMS = {
     "v3.2": bundled_form(),
-    "other": load_form(ROOT / "tests" / "forms" / "other-council-1.0.json"),
+    "other": load_form(OTHER_FORM),
 }
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"

@@ -34,11 +34,11 @@ from caseaudit_docx.report.layout import merge_forms
 from caseaudit_docx.report.workbook import write_report
 from samples.wordfill import fill_form
 
-from .conftest import ROOT
+from .conftest import OTHER_FORM
 from .test_workbook import rows
 
 V32 = bundled_form()
-OTHER = ROOT / "tests" / "forms" / "other-council-1.0.json"
+OTHER = OTHER_FORM
 TITLE_33 = "Case audit template (3.3 adjusted 2021)"
 NEW_QUESTION = "Q4. Is there an up to date genogram on file?"
 

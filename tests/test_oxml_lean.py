@@ -27,10 +27,8 @@ from caseaudit_docx.oxml.text import document_view, read_document
 from caseaudit_docx.oxml.view import DocumentView
 from samples.realistic import realistic_forms, wordify
 
-from .conftest import ROOT
+from .conftest import OTHER_FORM, ROOT
 from .oxmlbuild import TBL_PR, build_docx, document_xml
-
-OTHER_FORM = ROOT / "tests" / "forms" / "other-council-1.0.json"
 
 
 def _document(docx: bytes) -> bytes:

@@ -18,6 +18,7 @@ from caseaudit_docx.report.marking import MARKING_MAX, check_marking
 from caseaudit_docx.report.outputs import write_outputs
 
 from .briefing_cases import Audit, forms, make_register
+from .conftest import OTHER_FORM
 
 FORMS = pytest.mark.parametrize("form", forms(), ids=["v3.2", "other-council"])
 
@@ -35,7 +36,7 @@ def test_a_page_that_cannot_be_written_stops_the_run_before_the_workbook(
     page.write_text("an earlier page")
     book = tmp_path / "book.xlsx"
     args = ["report", "--db", str(db), "--form", form.name if form.name == "case-audit-3.2"
-            else str(Path(__file__).parent / "forms" / "other-council-1.0.json")]
+            else str(OTHER_FORM)]
     result = CliRunner().invoke(cli, [*args, "-o", str(book), "--html", str(page)])
     assert result.exit_code == 1
     assert "briefing.html" in result.output and "already exists" in result.output

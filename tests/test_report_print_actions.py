@@ -18,11 +18,12 @@ from caseaudit_docx.register.actions import mark_done
 from caseaudit_docx.register.store import Register
 from caseaudit_docx.report.workbook import write_report
 
+from .conftest import OTHER_FORM
 from .test_workbook import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 V32 = bundled_form()
-OTHER = load_form(ROOT / "tests" / "forms" / "other-council-1.0.json")
+OTHER = load_form(OTHER_FORM)
 AS_OF = dt.date(2020, 5, 10)
 FORMS = pytest.mark.parametrize("form", [V32, OTHER], ids=["v3.2", "other-council"])
 

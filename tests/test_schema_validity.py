@@ -25,12 +25,12 @@ from caseaudit_docx.model.description import form_from_data, load_form
 from caseaudit_docx.model.form import Form
 from samples import make_samples, wordfill
 
-from .conftest import ROOT
+from .conftest import OTHER_FORM, ROOT
 from .ooxml_validate import validate_docx
 from .test_learned_forms import revision_description
 
 TEMPLATES = ROOT / "caseaudit_docx" / "templates"
-OTHER = load_form(ROOT / "tests" / "forms" / "other-council-1.0.json")
+OTHER = load_form(OTHER_FORM)
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SAMPLES = {sample.name: sample for sample in make_samples.SAMPLES}
 #: LibreOffice (7.4) writes text with doubled inner spaces without xml:space="preserve"; that

@@ -30,9 +30,9 @@ from caseaudit_docx.oxml.package import read_package
 from caseaudit_docx.oxml.text import read_document
 from samples.wordfill import fill_form
 
-from .conftest import ROOT
+from .conftest import OTHER_FORM
 
-DESCRIPTION = ROOT / "tests" / "forms" / "other-council-1.0.json"
+DESCRIPTION = OTHER_FORM
 
 #: What the auditor typed (field id -> text) and how Word wrote it (see samples/wordfill.py).
 ANSWERS = {

@@ -21,7 +21,7 @@ from caseaudit_docx.model.form import Answer, Form, Label
 from caseaudit_docx.oxml.ns import qn
 from samples import wordfill
 
-from .conftest import ROOT, convert_to_pdf, pdf_text, soffice_or_skip, squash_spaces
+from .conftest import OTHER_FORM, convert_to_pdf, pdf_text, soffice_or_skip, squash_spaces
 
 FORM = bundled_form()
 
@@ -75,7 +75,7 @@ def test_placeholders_and_sections_render(rendered: dict[str, str], name: str) -
 
 # -- control placement through a LibreOffice save (README "Control placement") -------------------
 
-OTHER = load_form(ROOT / "tests" / "forms" / "other-council-1.0.json")
+OTHER = load_form(OTHER_FORM)
 TWO_FORMS = {"v3.2": FORM, "other": OTHER}
 #: The PlaceholderText style's colour (808080) as LibreOffice writes it in a PDF.
 _GREY = re.compile(rb"0\.50196\d* 0\.50196\d* 0\.50196\d* rg")

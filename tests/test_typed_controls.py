@@ -26,7 +26,7 @@ from caseaudit_docx.model.normalise import NA
 from caseaudit_docx.oxml.ns import qn
 from samples import wordfill
 
-from .conftest import ROOT, two_forms
+from .conftest import OTHER_FORM, ROOT, two_forms
 
 FORMS = two_forms()
 LISTED = {"choice", "yes_no"}
@@ -34,7 +34,7 @@ COMBO = {"number"}
 #: The description files themselves: the N/A wording a list offers must be theirs.
 DESCRIPTIONS = {
     "v3.2": ROOT / "caseaudit_docx" / "model" / "forms" / "case-audit-3.2.json",
-    "other": ROOT / "tests" / "forms" / "other-council-1.0.json",
+    "other": OTHER_FORM,
 }
 
 

@@ -25,10 +25,9 @@ from caseaudit_docx.generate.template import build_template
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.workers import default_jobs, in_order
 
-from .conftest import ROOT
+from .conftest import OTHER_FORM, ROOT
 
 SAMPLES = ROOT / "samples" / "forms"
-OTHER_FORM = ROOT / "tests" / "forms" / "other-council-1.0.json"
 
 _offset = [0]
 
@@ -195,6 +194,32 @@ def test_generate_the_second_form_in_two_workers(tmp_path: Path) -> None:
                            form=form)
     assert record.fields["case_ref"].value == "NB-3005"
 
+
+
+@pytest.mark.parametrize("name", ["case-audit-3.2", "other-council"])
+def test_a_spawned_renderer_gets_the_template_whole(name: str, tmp_path: Path) -> None:
+    """Forked workers inherit the prepared template; spawned ones (macOS, Windows, Python's
+    later default) get it pickled, and must render the same forms from it."""
+    import pickle
+
+    from caseaudit_docx.generate.generate import prepare_template
+    from caseaudit_docx.generate.identity import new_identity
+    from caseaudit_docx.model.matching import header_fields
+
+    form = load_form(OTHER_FORM if name == "other-council" else None)
+    blank = tmp_path / "blank.docx"
+    blank.write_bytes(build_template(form=form))
+    values = {f.id: f"Value of {f.id}" for f in header_fields(form)[:3]}
+    prepared = prepare_template(blank, fields=list(values), form=form)
+    copy = pickle.loads(pickle.dumps(prepared))
+    identity = new_identity()
+    out = {}
+    for label, template in (("here", prepared), ("spawned", copy)):
+        path = tmp_path / f"{label}.docx"
+        path.write_bytes(template.render(values, identity))
+        out[label] = _document(path)
+    assert out["here"] == out["spawned"]
+    assert b"Value of " + next(iter(values)).encode() in out["spawned"]
 
 _STOPPED_EXTRACT = """
 import sys, time

@@ -40,7 +40,7 @@ from caseaudit_docx.generate.filenames import CASE, DEFAULT_PATTERN, check_patte
 from caseaudit_docx.generate.identity import FormIdentity, new_identity
 from caseaudit_docx.generate.logo import read_logo, with_logo
 from caseaudit_docx.generate.outputs import Progress, output_folder, plan_names, write_all
-from caseaudit_docx.model.description import form_from_json, form_to_json, load_form
+from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.matching import header_fields, match_header_labels
 from caseaudit_docx.oxml.build import document_from_template
@@ -239,8 +239,8 @@ def generate_forms(
         if db is not None:
             _check_register(db)
         identities = [new_identity() for _ in batch]  # made here, so the register knows them
-        contents = render_all(prepared, [values for _, values in batch], fields=wanted,
-                              jobs=jobs, identities=identities)
+        contents = render_all(prepared, [values for _, values in batch], jobs=jobs,
+                              identities=identities)
         written, created = write_all(contents, names, out, force=force, progress=progress)
         forms = tuple(Generated(case.case, case.row, path)
                       for (case, _), path in zip(batch, written))
@@ -258,14 +258,13 @@ def generate_forms(
 
 
 def render_all(prepared: PreparedTemplate, batch: Sequence[Mapping[str, str]], *,
-               fields: Collection[str], jobs: int | None = None,
+               jobs: int | None = None,
                identities: Sequence[FormIdentity] | None = None) -> Iterator[bytes]:
     """Each form of ``batch`` (header field id -> text, one mapping per form) as .docx bytes,
     in order, each with its identity from ``identities`` (one per form; default a new one
     each), so that the caller can record which form id went to which case. A batch is
-    rendered in ``jobs`` worker processes (default every core; 1: this process): each prepares
-    the template once, from its bytes (``fields`` are the header fields the batch fills), as
-    ``prepared`` was, and renders a few forms at a time
+    rendered in ``jobs`` worker processes (default every core; 1: this process), which are
+    given ``prepared`` once, on starting, and render a few forms at a time
     (:func:`caseaudit_docx.workers.in_order`). The bytes are those this process would render
     (each form's own id and dates aside)."""
     from caseaudit_docx.workers import in_order
@@ -274,25 +273,19 @@ def render_all(prepared: PreparedTemplate, batch: Sequence[Mapping[str, str]], *
         raise ValueError("render_all needs one identity per form")
     given = identities if identities is not None else [new_identity() for _ in batch]
     items = ((dict(values), identity) for values, identity in zip(batch, given))
-    path = str(prepared.path) if prepared.path is not None else None
-
-    def for_workers() -> tuple[object, ...]:  # only when a pool starts
-        return (prepared.source, dict(prepared.variables), tuple(fields), prepared.declared,
-                form_to_json(prepared.form), path)
-
-    return in_order(_render_chunk, items, jobs=jobs, chunk_size=16, initializer=_start_renderer,
-                    initargs=for_workers, here=partial(_render_with, prepared))
+    return in_order(_render_chunk, items, jobs=jobs, chunk_size=8, initializer=_start_renderer,
+                    initargs=(prepared,), here=partial(_render_with, prepared))
 
 
-#: The template a worker process renders with, prepared once by :func:`_start_renderer`.
+#: The template a worker process renders with, given once by :func:`_start_renderer`.
 _renderer: list[PreparedTemplate] = []
 
 
-def _start_renderer(source: bytes, variables: dict[str, str], fields: tuple[str, ...],
-                    declared: frozenset[str], form_json: str, path: str | None) -> None:
-    form = form_from_json(form_json, where="the form of this batch")
-    _renderer[:] = [_prepare(source, variables, fields, form,
-                             path=Path(path) if path is not None else None, declared=declared)]
+def _start_renderer(prepared: PreparedTemplate) -> None:
+    """A worker's template: inherited as it is where workers are forked (Linux), so that no
+    worker prepares it again; pickled (plain data: bytes, strings, the form) where they are
+    spawned."""
+    _renderer[:] = [prepared]
 
 
 def _render_chunk(chunk: list[tuple[dict[str, str], FormIdentity]]) -> list[bytes]:

@@ -1,7 +1,9 @@
 """Build a form's blank as a Word document, from the form model (any form's description).
 
 python-docx lays out the page, styles, paragraphs and tables; :mod:`caseaudit_docx.oxml.build`
-adds what python-docx has no API for (content controls, shading, the glossary).
+adds what python-docx has no API for (content controls, shading, the glossary), on elements
+found from the parts' public ``element`` (:mod:`caseaudit_docx.oxml.tables`), never through
+python-docx's private attributes.
 
 Every answer cell that holds a control gets a typed control by default, chosen from the field's
 kind: a drop-down list of the kind's canonical values for a choice (grades, levels, yes/no), a
@@ -28,6 +30,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import Protocol
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -39,6 +42,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from caseaudit_docx.cleanup import written_whole
 from caseaudit_docx.generate.logo import put_logo, read_logo
@@ -46,7 +51,7 @@ from caseaudit_docx.generate.outputs import check_new_file
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Answer, Form, Label, Paragraph, Table
 from caseaudit_docx.model.kinds import Kind
-from caseaudit_docx.oxml import build
+from caseaudit_docx.oxml import build, tables
 
 #: ``council=`` for the form's own default text of its variables.
 DEFAULTS = ""
@@ -168,7 +173,7 @@ def _add_logo_area(document: docx.document.Document) -> None:
     run.add_break()
     run.font.size = Pt(8)
     run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
-    build.box_paragraph(paragraph._p)
+    build.box_paragraph(tables.first_paragraph(header.part.element))
 
 
 def _add_paragraph(document: docx.document.Document, block: Paragraph) -> None:
@@ -189,9 +194,9 @@ def _add_table(document: docx.document.Document, table: Table, *, tagged: bool,
     grid.autofit = False
     for index, width in enumerate(table.widths_cm):
         grid.columns[index].width = Cm(width)
+    rows = tables.table_rows(tables.last_table(document.element))
     for row_index, row in enumerate(table.rows):
         docx_row = grid.rows[row_index]
-        build.keep_row_on_one_page(docx_row._tr)
         column = 0
         for cell in row.cells:
             target = docx_row.cells[column]
@@ -200,12 +205,18 @@ def _add_table(document: docx.document.Document, table: Table, *, tagged: bool,
             target.width = Cm(sum(table.widths_cm[column : column + cell.span]))
             if isinstance(cell, Label):
                 _fill_label(target, cell, values)
-            else:
-                _fill_answer(target, cell, tagged=tagged, placeholder=placeholder, form=form,
-                             plain=plain)
             column += cell.span
+        tr = rows[row_index]
+        build.keep_row_on_one_page(tr)
+        for cell, tc in zip(row.cells, tables.row_cells(tr), strict=True):  # merged: one each
+            if isinstance(cell, Label):
+                if cell.shaded:
+                    build.shade_cell(tc, HEADING_FILL)
+            else:
+                _fill_answer(tc, cell, tagged=tagged, placeholder=placeholder, form=form,
+                             plain=plain)
     if table.rows and all(isinstance(c, Label) and c.shaded for c in table.rows[0].cells):
-        build.repeat_as_header_row(grid.rows[0]._tr)
+        build.repeat_as_header_row(rows[0])
 
 
 def _variable_texts(form: Form, council: str | None) -> dict[str, str]:
@@ -231,7 +242,17 @@ def _jinja_text(text: str) -> str:
     return f"{literal}|safe" if any(c in text for c in "&<>") else literal
 
 
-def _fill_label(cell: docx.table._Cell, label: Label, values: dict[str, str]) -> None:
+class _TextCell(Protocol):
+    """What a label needs of a python-docx table cell: its paragraphs, and a way to add one."""
+
+    @property
+    def paragraphs(self) -> list[DocxParagraph]: ...
+
+    def add_paragraph(self, text: str = ..., style: str | None = ...
+                      ) -> DocxParagraph: ...
+
+
+def _fill_label(cell: _TextCell, label: Label, values: dict[str, str]) -> None:
     lines = list(label.lines)
     for name, text in values.items():
         lines = [line.replace(name, text) for line in lines]
@@ -242,8 +263,6 @@ def _fill_label(cell: docx.table._Cell, label: Label, values: dict[str, str]) ->
             run = paragraph.add_run(line)
             if label.bold and index == 0:
                 run.bold = True
-    if label.shaded:
-        build.shade_cell(cell._tc, HEADING_FILL)
 
 
 def control_type(answer: Answer, form: Form, *, plain: bool = False) -> str:
@@ -270,7 +289,7 @@ def list_items(kind: Kind) -> tuple[str, ...]:
     return (*kind.values, kind.na) if kind.na else kind.values
 
 
-def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeholder: str,
+def _fill_answer(tc: etree._Element, answer: Answer, *, tagged: bool, placeholder: str,
                  form: Form, plain: bool) -> None:
     if not answer.control:
         return  # a bare cell: the auditor types straight into its empty paragraph
@@ -285,7 +304,7 @@ def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeh
             items=list_items(form.kinds[answer.kind]),
             date_format=answer.date_format,
         )
-        build.put_in_cell_paragraph(cell._tc, inline)
+        build.put_in_cell_paragraph(tc, inline)
         return
     control = build.block_control(
         key=answer.field,
@@ -293,7 +312,7 @@ def _fill_answer(cell: docx.table._Cell, answer: Answer, *, tagged: bool, placeh
         tag=answer.field if tagged else None,
         alias=answer.alias if tagged else None,
     )
-    build.replace_cell_paragraphs(cell._tc, control)
+    build.replace_cell_paragraphs(tc, control)
 
 
 def _add_glossary(document: docx.document.Document, placeholder: str) -> None:
