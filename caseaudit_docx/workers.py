@@ -78,7 +78,7 @@ def in_order(
     jobs: int | None = None,
     chunk_size: int = 8,
     initializer: Callable[..., None] | None = None,
-    initargs: tuple[Any, ...] | Callable[[], tuple[Any, ...]] = (),
+    initargs: tuple[Any, ...] = (),
     here: Callable[[list[Item]], Sequence[Result]] | None = None,
 ) -> Iterator[Result]:
     """``work`` applied to ``items`` a chunk at a time, each result yielded in the items' order.
@@ -89,8 +89,9 @@ def in_order(
     runs in this process, by ``here`` when given (``work`` with what a worker would load
     already bound: nothing global is set), else by ``work`` after ``initializer(*initargs)``;
     else in ``jobs`` workers (default :func:`default_jobs`), each started by
-    ``initializer(*initargs)``; ``initargs`` may be a function giving them, called only
-    when they are needed (what crosses to the workers may cost something to make). A worker
+    ``initializer(*initargs)``. Where workers are forked (Linux), ``initargs`` reach them as
+    they are, with nothing pickled: pass what the caller has already prepared (a template, the
+    forms with what has been worked out of them), not a description to prepare again. A worker
     that dies (killed, out of memory) stops the batch with a
     :class:`~caseaudit_docx.errors.CaseAuditError`.
     """
@@ -103,13 +104,12 @@ def in_order(
     second = next(pending, None) if jobs > 1 else None
     if second is None:  # one process: nothing to gain from a pool
         if here is None and initializer is not None:
-            initializer(*(initargs() if callable(initargs) else initargs))
+            initializer(*initargs)
         local = here or work
         for chunk in _again(first, second, pending):
             yield from _checked(chunk, local(chunk))
         return
-    yield from _pool(work, _again(first, second, pending), jobs, initializer,
-                     initargs() if callable(initargs) else initargs)
+    yield from _pool(work, _again(first, second, pending), jobs, initializer, initargs)
 
 
 def _again(first: list[Item], second: list[Item] | None, rest: Iterator[list[Item]]

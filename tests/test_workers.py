@@ -221,6 +221,22 @@ def test_a_spawned_renderer_gets_the_template_whole(name: str, tmp_path: Path) -
     assert out["here"] == out["spawned"]
     assert b"Value of " + next(iter(values)).encode() in out["spawned"]
 
+
+@pytest.mark.parametrize("which", ["batch", "other_batch"])
+def test_a_spawned_reader_gets_its_forms_whole(which: str, request) -> None:
+    """Forked workers inherit the forms with what the caller worked out of them; spawned
+    ones get them pickled, and must read the same records."""
+    import pickle
+
+    folder = request.getfixturevalue(which)
+    form = load_form(OTHER_FORM if which == "other_batch" else None)
+    path = next(p for p in sorted(folder.glob("*.docx")) if "broken" not in p.name
+                and "NB-2010b" not in p.name)
+    here = extract_bytes(path.read_bytes(), path.name, form=form)  # fills the form's caches
+    copy = pickle.loads(pickle.dumps(form))
+    assert extract_bytes(path.read_bytes(), path.name, form=copy).fields == here.fields
+    assert here.fields
+
 _STOPPED_EXTRACT = """
 import sys, time
 from caseaudit_docx.extract.extract import extract_files

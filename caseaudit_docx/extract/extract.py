@@ -18,7 +18,7 @@ from caseaudit_docx.errors import CaseAuditError, InputError, NotAFormError, Uns
 from caseaudit_docx.extract.locate import Located, locate
 from caseaudit_docx.files import NOT_A_FORM, Found, NotRead, find_forms, read_user_file
 from caseaudit_docx.legacy import convertible, open_form
-from caseaudit_docx.model.description import form_from_json, form_to_json, load_form
+from caseaudit_docx.model.description import load_form
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.normalise import normalise
 from caseaudit_docx.model.record import FieldValue, Problem, Record, Source
@@ -81,12 +81,9 @@ def extract_files(
     from caseaudit_docx.workers import in_order  # the pool is only needed for a batch
 
     chosen = (load_form(form),) if not forms else tuple(forms)
-
-    def for_workers() -> tuple[tuple[str, ...], bool]:  # only when a pool starts
-        return tuple(form_to_json(one) for one in chosen), bool(forms)
-
     yield from in_order(_extract_chunk, _planned(paths), jobs=jobs, initializer=_start_worker,
-                        initargs=for_workers, here=partial(_extract_with, chosen, bool(forms)))
+                        initargs=(chosen, bool(forms)),
+                        here=partial(_extract_with, chosen, bool(forms)))
 
 
 #: One entry of a batch: a path to read, or a path already known not to be read, with why.
@@ -109,10 +106,11 @@ def _planned(paths: Iterable[str | Path]) -> Iterator[_Planned]:
 _worker: tuple[tuple[Form, ...], bool] = ((), False)
 
 
-def _start_worker(texts: tuple[str, ...], choose: bool) -> None:
-    """Load the forms once per worker, from their descriptions (JSON crosses as text)."""
+def _start_worker(forms: tuple[Form, ...], choose: bool) -> None:
+    """A worker's forms, given once: inherited as they are (with what this process has
+    already worked out of them) where workers are forked, pickled where they are spawned."""
     global _worker
-    _worker = tuple(form_from_json(text, where="a form of this batch") for text in texts), choose
+    _worker = forms, choose
 
 
 def _extract_chunk(chunk: list[_Planned]) -> list[tuple[Path, Record | CaseAuditError]]:

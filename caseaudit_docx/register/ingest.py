@@ -40,7 +40,6 @@ from caseaudit_docx.cleanup import die_with_parent, signals_unwind
 from caseaudit_docx.errors import CaseAuditError, InputError
 from caseaudit_docx.files import EMPTY, MISSING, NOT_A_FORM, UNREADABLE, NotRead, find_forms
 from caseaudit_docx.legacy import convertible
-from caseaudit_docx.model.description import form_from_json, form_to_json
 from caseaudit_docx.model.form import Form
 from caseaudit_docx.model.record import ERROR, Problem, Record
 from caseaudit_docx.names import stored_name
@@ -163,16 +162,16 @@ _worker_forms: tuple[Form, ...] = ()
 _READ_TRIES = 3
 
 
-def _start_worker(parent: int, form_jsons: tuple[str, ...]) -> None:
-    """A worker's start: load the forms from their descriptions once; leave Ctrl-C to the
+def _start_worker(parent: int, forms: tuple[Form, ...]) -> None:
+    """A worker's start: its forms, given once (inherited as they are where workers are
+    forked, pickled where they are spawned); leave Ctrl-C to the
     main process, which rolls back and stops the workers cleanly; and end when the main
     process (pid ``parent``) dies, however it dies, rather than live on holding the register
     and the forms open."""
     global _worker_forms
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
-    _worker_forms = tuple(form_from_json(text, where="a form of this ingest")
-                          for text in form_jsons)
+    _worker_forms = forms
 
 
 def _same_file(before: os.stat_result, after: os.stat_result) -> bool:
@@ -427,7 +426,7 @@ def _run_pool(batches: Iterator[list[_Task]], writer: _Writer, extractor: Extrac
     SIGHUP included: they unwind like Ctrl-C), stop it at once. The workers end with this
     process, even when it is killed (:func:`~caseaudit_docx.cleanup.die_with_parent`)."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                               initargs=(os.getpid(), tuple(form_to_json(form) for form in forms)))
+                               initargs=(os.getpid(), tuple(forms)))
     pending: deque[tuple[list[_Task], Future[list[_Result]]]] = deque()
     with signals_unwind():
         try:
