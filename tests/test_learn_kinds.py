@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import dataclasses
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from caseaudit_docx.generate.template import list_items
 from caseaudit_docx.learn import kinds as rules
 from caseaudit_docx.learn.vocabulary import vocabulary
 from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.oxml.layout import ControlLayout, ListItem
+
+from .conftest import two_forms
 
 V = vocabulary()
 BUNDLED = bundled_form().kinds
@@ -88,7 +95,11 @@ def test_control_types_give_kinds() -> None:
 def test_a_drop_down_of_known_items_is_that_scale_and_of_others_a_choice_of_them() -> None:
     grades = tuple(ListItem(v, v) for v in ("Outstanding", "Good", "Requires Improvement",
                                             "Inadequate"))
+    # the scale, offering N/A only where the list does
     assert rules.kind_from_control(ControlLayout("dropDownList", items=grades), V) == \
+        dataclasses.replace(BUNDLED["grade"], na=None)
+    with_na = (*grades, ListItem("Not applicable", "Not applicable"))
+    assert rules.kind_from_control(ControlLayout("dropDownList", items=with_na), V) == \
         BUNDLED["grade"]
     items = (ListItem("Choose an item.", ""), ListItem("Closed", "C"), ListItem("Open", "O"))
     kind = rules.kind_from_control(ControlLayout("comboBox", items=items), V)
@@ -114,3 +125,60 @@ def test_a_question_asking_by_when_dates_no_free_text_column() -> None:
     # a scale in the question's wording is still its answers'
     graded = ("Overall score (Inadequate, Requires Improvement, Good, Outstanding)",)
     assert kind_of(None, Evidence(("Auditor notes",), graded, ()), V)[0] == BUNDLED["grade"]
+
+
+# -- lists of numbers (a score's combo box) ------------------------------------------------------
+
+
+def _items(texts: list[str]) -> list[ListItem]:
+    return [ListItem(text, text) for text in texts]
+
+
+@given(low=st.integers(0, 20), size=st.integers(2, 12), seed=st.randoms(use_true_random=False),
+       na=st.sampled_from([None, "N/A", "Not applicable"]))
+def test_a_list_of_every_number_in_a_range_is_a_number(low: int, size: int, seed, na) -> None:
+    texts = [str(n) for n in range(low, low + size)]
+    seed.shuffle(texts)
+    kind = rules.kind_from_list(_items(texts + ([na] if na else [])), V)
+    assert (kind.type, kind.minimum, kind.maximum, kind.na) == ("number", low, low + size - 1, na)
+
+
+@pytest.mark.parametrize("texts", [["1", "2", "4"], ["0", "5", "10"], ["1", "2", "Three"],
+                                   ["1a", "2a"]])
+def test_numbers_with_gaps_or_words_stay_a_choice(texts: list[str]) -> None:
+    kind = rules.kind_from_list(_items(texts), V)
+    assert kind.type == "choice"
+    assert [o.value for o in kind.options] == texts
+
+
+@pytest.mark.parametrize("name", ["v3.2", "other"])
+def test_every_listed_kind_of_a_form_is_learned_back_from_its_list(name: str) -> None:
+    """What our typed template lists for a kind (its values, then its N/A wording) is read
+    back as that kind's type, range and N/A: a score's combo box is a number again."""
+    form = two_forms()[name]
+    listed = [k for k in form.kinds.values() if k.values and k.type in ("number", "choice")]
+    assert listed
+    for kind in listed:
+        learned = rules.kind_from_list(_items(list(list_items(kind))), V)
+        assert (learned.type, learned.minimum, learned.maximum, learned.na) == (
+            kind.type, kind.minimum, kind.maximum, kind.na), kind.name
+
+
+@pytest.mark.parametrize("name", ["v3.2", "other"])
+def test_a_typed_template_is_learned_with_its_listed_kinds(name: str, tmp_path) -> None:
+    """The template `caseaudit template` writes (scores as combo boxes of their numbers,
+    choices as drop-down lists, both offering the form's N/A) learned back: every field with a
+    list has its kind's type, range and N/A again, so a learned score is still a number."""
+    from caseaudit_docx.generate.template import build_template
+    from caseaudit_docx.learn import learn_form
+
+    form = two_forms()[name]
+    blank = tmp_path / "blank.docx"
+    blank.write_bytes(build_template(form=form))
+    learned = {f.id: f.kind for f in learn_form(blank).form.fields}
+    listed = [f for f in form.fields if f.kind.values and f.kind.type in ("number", "choice")]
+    assert listed
+    for field in listed:
+        kind = learned[field.id]
+        assert (kind.type, kind.minimum, kind.maximum, kind.na) == (
+            field.kind.type, field.kind.minimum, field.kind.maximum, field.kind.na), field.id

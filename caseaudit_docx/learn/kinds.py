@@ -52,7 +52,8 @@ def kind_from_control(control: ControlLayout | None, vocab: Vocabulary) -> Kind 
 
 
 def kind_from_list(items: Sequence[ListItem], vocab: Vocabulary) -> Kind:
-    """A drop-down's kind: the known scale its items are, else a choice of those items. An
+    """A drop-down's kind: the known scale its items are; a whole number when they are the
+    numbers of a range ("1" to "5", a score's list); else a choice of those items. An
     item that says N/A ("Not applicable") is no option: every kind reads N/A, and the item
     becomes the kind's ``na`` wording, so the list is built again as it was."""
     listed = [i for i in items if i.display.strip() and not _is_prompt(i, vocab)]
@@ -61,14 +62,26 @@ def kind_from_list(items: Sequence[ListItem], vocab: Vocabulary) -> Kind:
     if shown and na is not None:
         return replace(kind_from_list(shown, vocab), na=na)
     known = _known_by_values([i.display for i in shown], vocab)
-    if known is not None:
-        return known
+    numbers = _whole_numbers([i.display for i in shown]) if known is None else None
+    if numbers is not None:  # "1" to "5": a score, whose values are numbers, not a choice
+        known = _number(numbers[0], numbers[-1], vocab)
+    if known is not None:  # a known scale offers N/A only where this list does
+        return replace(known, na=None) if known.na else known
     options = []
     for item in shown:
         spellings = dict.fromkeys(s.casefold() for s in (item.display, item.value) if s.strip())
         options.append(Option(item.display, tuple(spellings)))
     name = "choice_" + "_".join(label_key(o.value).replace(" ", "_") for o in options[:3])
     return Kind(name[:40].rstrip("_"), "choice", options=tuple(options))
+
+
+def _whole_numbers(texts: Sequence[str]) -> list[int] | None:
+    """The list's items as whole numbers, when they are every number from the least to the
+    greatest ("0", "1", "2"), in any order; else None."""
+    if not texts or not all(t.strip().isdecimal() and len(t.strip()) <= 3 for t in texts):
+        return None
+    numbers = sorted(int(t) for t in texts)
+    return numbers if numbers == list(range(numbers[0], numbers[0] + len(numbers))) else None
 
 
 def _is_prompt(item: ListItem, vocab: Vocabulary) -> bool:
