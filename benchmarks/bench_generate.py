@@ -12,7 +12,7 @@ given with ``--template``. For each, ``caseaudit generate`` runs with one proces
 worker per core: parallel efficiency = one-process time / (cores x parallel time), target at
 least 0.85 (1.7x faster on 2 cores than on one). The floor's own work is also split over the
 cores at once: its efficiency is what the machine gives this zip-heavy work at that moment
-(compression shares the cores' caches), the most a parallel generate can reach.
+(a shared box's other load included), the most a parallel generate can reach.
 
 A batch is 2,000 forms by default (the issue measured 3,000): a batch prepares its template
 once, in the calling process (0.2 to 0.3 s: docxtpl renders its Jinja), a fixed cost that is
@@ -102,9 +102,9 @@ def _floor_slice(args: tuple[list[dict[str, str]], Path, Path]) -> float:
 
 def floor_on_every_core(rows: list[dict[str, str]], work: Path, template: Path,
                         cores: int) -> float:
-    """Seconds for the floor's work split over ``cores`` processes at once (the pool started
-    and warmed before the timer): what the machine's cores give this zip-heavy work, the most a
-    parallel generate can reach."""
+    """Seconds for the floor's work split over ``cores`` processes at once, in folders under
+    ``work`` (the caller removes it; the pool is started and warmed before the timer): what the
+    machine's cores give this zip-heavy work, the most a parallel generate can reach."""
     from concurrent.futures import ProcessPoolExecutor
 
     slices = [(rows[n::cores], work / f"floor-slice-{n}", template) for n in range(cores)]
@@ -112,10 +112,7 @@ def floor_on_every_core(rows: list[dict[str, str]], work: Path, template: Path,
         list(pool.map(abs, range(cores)))  # the workers started
         start = time.perf_counter()
         list(pool.map(_floor_slice, slices))
-        elapsed = time.perf_counter() - start
-    for _, folder, _ in slices:
-        shutil.rmtree(folder)
-    return elapsed
+        return time.perf_counter() - start
 
 
 def naive_docxtpl(rows: list[dict[str, str]], outdir: Path) -> float:

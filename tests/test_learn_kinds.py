@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseaudit_docx.generate.template import list_items
+from caseaudit_docx.generate.template import build_template, list_items
 from caseaudit_docx.learn import kinds as rules
+from caseaudit_docx.learn import learn_form
 from caseaudit_docx.learn.vocabulary import vocabulary
 from caseaudit_docx.model.description import bundled_form
 from caseaudit_docx.oxml.layout import ControlLayout, ListItem
@@ -169,9 +170,6 @@ def test_a_typed_template_is_learned_with_its_listed_kinds(name: str, tmp_path) 
     """The template `caseaudit template` writes (scores as combo boxes of their numbers,
     choices as drop-down lists, both offering the form's N/A) learned back: every field with a
     list has its kind's type, range and N/A again, so a learned score is still a number."""
-    from caseaudit_docx.generate.template import build_template
-    from caseaudit_docx.learn import learn_form
-
     form = two_forms()[name]
     blank = tmp_path / "blank.docx"
     blank.write_bytes(build_template(form=form))

@@ -41,8 +41,6 @@ def _own_names(trees: dict[Path, ast.Module]) -> set[str]:
                 names.add(node.id)
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
                 names.add(node.attr)
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                names.add(node.target.id)
     return {n for n in names if _private(n)}
 
 

@@ -25,7 +25,7 @@ from caseaudit_docx.generate.template import build_template
 from caseaudit_docx.model.description import load_form
 from caseaudit_docx.workers import default_jobs, in_order
 
-from .conftest import OTHER_FORM, ROOT
+from .conftest import OTHER_FORM, ROOT, two_forms
 
 SAMPLES = ROOT / "samples" / "forms"
 
@@ -195,8 +195,7 @@ def test_generate_the_second_form_in_two_workers(tmp_path: Path) -> None:
     assert record.fields["case_ref"].value == "NB-3005"
 
 
-
-@pytest.mark.parametrize("name", ["case-audit-3.2", "other-council"])
+@pytest.mark.parametrize("name", ["v3.2", "other"])
 def test_a_spawned_renderer_gets_the_template_whole(name: str, tmp_path: Path) -> None:
     """Forked workers inherit the prepared template; spawned ones (macOS, Windows, Python's
     later default) get it pickled, and must render the same forms from it."""
@@ -206,7 +205,7 @@ def test_a_spawned_renderer_gets_the_template_whole(name: str, tmp_path: Path) -
     from caseaudit_docx.generate.identity import new_identity
     from caseaudit_docx.model.matching import header_fields
 
-    form = load_form(OTHER_FORM if name == "other-council" else None)
+    form = two_forms()[name]
     blank = tmp_path / "blank.docx"
     blank.write_bytes(build_template(form=form))
     values = {f.id: f"Value of {f.id}" for f in header_fields(form)[:3]}
@@ -229,7 +228,7 @@ def test_a_spawned_reader_gets_its_forms_whole(which: str, request) -> None:
     import pickle
 
     folder = request.getfixturevalue(which)
-    form = load_form(OTHER_FORM if which == "other_batch" else None)
+    form = two_forms()["other" if which == "other_batch" else "v3.2"]
     path = next(p for p in sorted(folder.glob("*.docx")) if "broken" not in p.name
                 and "NB-2010b" not in p.name)
     here = extract_bytes(path.read_bytes(), path.name, form=form)  # fills the form's caches

@@ -209,12 +209,11 @@ def _add_table(document: docx.document.Document, table: Table, *, tagged: bool,
         tr = rows[row_index]
         build.keep_row_on_one_page(tr)
         for cell, tc in zip(row.cells, tables.row_cells(tr), strict=True):  # merged: one each
-            if isinstance(cell, Label):
-                if cell.shaded:
-                    build.shade_cell(tc, HEADING_FILL)
-            else:
+            if not isinstance(cell, Label):
                 _fill_answer(tc, cell, tagged=tagged, placeholder=placeholder, form=form,
                              plain=plain)
+            elif cell.shaded:
+                build.shade_cell(tc, HEADING_FILL)
     if table.rows and all(isinstance(c, Label) and c.shaded for c in table.rows[0].cells):
         build.repeat_as_header_row(rows[0])
 

@@ -77,7 +77,8 @@ def kind_from_list(items: Sequence[ListItem], vocab: Vocabulary) -> Kind:
 
 def _whole_numbers(texts: Sequence[str]) -> list[int] | None:
     """The list's items as whole numbers, when they are every number from the least to the
-    greatest ("0", "1", "2"), in any order; else None."""
+    greatest ("0", "1", "2"), in any order; else None. Three digits at most: a list of years
+    ("2019", "2020") is a choice of them, not a score."""
     if not texts or not all(t.strip().isdecimal() and len(t.strip()) <= 3 for t in texts):
         return None
     numbers = sorted(int(t) for t in texts)
